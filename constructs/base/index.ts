@@ -1,0 +1,5 @@
+export * from './containers';
+export * from './context';
+export * from './labels';
+export * from './objects';
+export * from './security';

@@ -1,0 +1,10 @@
+import { alloy } from './alloy';
+import { grafana } from './grafana';
+import { loki } from './loki';
+import { mimir } from './mimir';
+import { obi } from './obi';
+import { ComponentDefinition } from './platform';
+import { tempo } from './tempo';
+
+/** Every component, in the order Argo CD applies them (stores, then the pipeline, then OBI, then Grafana). */
+export const COMPONENTS: readonly ComponentDefinition[] = [mimir, tempo, loki, alloy, obi, grafana];

@@ -1,0 +1,81 @@
+import { Environment } from '../environments';
+
+/**
+ * The one place that names the Services and ports components talk to. Producers (the constructs that render the
+ * Services) and consumers (configs that point at them) both read from here, so an address is never typed twice.
+ */
+export interface Endpoint {
+  readonly service: string;
+  readonly namespace: string;
+  readonly portName: string;
+  readonly port: number;
+  readonly scheme: 'http' | 'grpc' | 'tcp';
+  readonly path: string;
+}
+
+export const PORTS = {
+  otlpGrpc: 4317,
+  otlpHttp: 4318,
+  alloyHttp: 12345,
+  mimirHttp: 8080,
+  grpc: 9095,
+  tempoHttp: 3200,
+  lokiHttp: 3100,
+  gossip: 7946,
+  grafanaHttp: 3000,
+  obiMetrics: 9400,
+  ebpfExporter: 9435,
+} as const;
+
+/** `host:port` inside the cluster. */
+export function hostPort(e: Endpoint): string {
+  return `${e.service}.${e.namespace}.svc.cluster.local:${e.port}`;
+}
+
+/** `scheme://host:port/path`; gRPC endpoints have no scheme prefix in most configs, so use `hostPort` there. */
+export function url(e: Endpoint): string {
+  const scheme = e.scheme === 'grpc' || e.scheme === 'tcp' ? 'http' : e.scheme;
+  return `${scheme}://${hostPort(e)}${e.path}`;
+}
+
+function endpoint(service: string, namespace: string, portName: string, port: number, scheme: Endpoint['scheme'], path = ''): Endpoint {
+  return { service, namespace, portName, port, scheme, path };
+}
+
+/** Service names of the stores, by mode. */
+export function storeServices(env: Environment) {
+  const mimir = env.stores.mimir === 'monolithic';
+  const tempo = env.stores.tempo === 'monolithic';
+  const loki = env.stores.loki === 'monolithic';
+  return {
+    mimirWrite: mimir ? 'mimir' : 'mimir-distributor',
+    mimirRead: mimir ? 'mimir' : 'mimir-query-frontend',
+    mimirAlertmanager: mimir ? 'mimir' : 'mimir-alertmanager',
+    tempoWrite: tempo ? 'tempo' : 'tempo-distributor',
+    tempoRead: tempo ? 'tempo' : 'tempo-query-frontend',
+    lokiWrite: loki ? 'loki' : 'loki-distributor',
+    lokiRead: loki ? 'loki' : 'loki-query-frontend',
+  };
+}
+
+export function endpoints(env: Environment) {
+  const ns = env.namespaces;
+  const s = storeServices(env);
+  return {
+    /** Node-local OTLP receiver OBI sends to (Service with internalTrafficPolicy Local). */
+    alloyNodeOtlpGrpc: endpoint('alloy-node', ns.alloyNode, 'otlp-grpc', PORTS.otlpGrpc, 'grpc'),
+    alloyNodeOtlpHttp: endpoint('alloy-node', ns.alloyNode, 'otlp-http', PORTS.otlpHttp, 'http'),
+    /** Headless Service of the sampling gateway: the load-balancing exporter resolves its pods by DNS. */
+    alloyGatewayOtlp: endpoint('alloy-gateway-headless', ns.alloy, 'otlp-grpc', PORTS.otlpGrpc, 'grpc'),
+    mimirPush: endpoint(s.mimirWrite, ns.mimir, 'http-metrics', PORTS.mimirHttp, 'http', '/api/v1/push'),
+    mimirQuery: endpoint(s.mimirRead, ns.mimir, 'http-metrics', PORTS.mimirHttp, 'http', '/prometheus'),
+    mimirAlertmanager: endpoint(s.mimirAlertmanager, ns.mimir, 'http-metrics', PORTS.mimirHttp, 'http'),
+    tempoOtlpGrpc: endpoint(s.tempoWrite, ns.tempo, 'otlp-grpc', PORTS.otlpGrpc, 'grpc'),
+    tempoQuery: endpoint(s.tempoRead, ns.tempo, 'http-metrics', PORTS.tempoHttp, 'http'),
+    lokiPush: endpoint(s.lokiWrite, ns.loki, 'http-metrics', PORTS.lokiHttp, 'http', '/loki/api/v1/push'),
+    lokiQuery: endpoint(s.lokiRead, ns.loki, 'http-metrics', PORTS.lokiHttp, 'http'),
+    grafana: endpoint('grafana', ns.grafana, 'http', PORTS.grafanaHttp, 'http'),
+  };
+}
+
+export type Endpoints = ReturnType<typeof endpoints>;

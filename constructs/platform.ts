@@ -1,0 +1,26 @@
+import { App, Chart } from 'cdk8s';
+import { Environment } from '../environments';
+import { ComponentContext } from './base';
+
+/** A component renders into `dist/<env>/<name>/`. Order is the order Argo CD applies them in. */
+export interface ComponentDefinition {
+  readonly name: string;
+  build(ctx: ComponentContext): void;
+}
+
+/** The `platform` folder holds namespaces and cluster-scoped objects every component needs first. */
+export const PLATFORM_COMPONENT = 'platform';
+
+/** Builds one cdk8s App for an environment, one Chart per component (`platform` first). */
+export function buildPlatform(env: Environment, components: readonly ComponentDefinition[]): { app: App; charts: Map<string, Chart> } {
+  const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
+  const charts = new Map<string, Chart>();
+  const platformChart = new Chart(app, PLATFORM_COMPONENT, { disableResourceNameHashes: true });
+  charts.set(PLATFORM_COMPONENT, platformChart);
+  for (const component of components) {
+    const chart = new Chart(app, component.name, { disableResourceNameHashes: true });
+    charts.set(component.name, chart);
+    component.build(new ComponentContext(env, component.name, chart, platformChart));
+  }
+  return { app, charts };
+}

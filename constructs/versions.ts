@@ -1,0 +1,25 @@
+/**
+ * Every pinned upstream version MOP renders, in one place. Bump here; `app.kubernetes.io/version` labels and image
+ * tags follow.
+ */
+export const VERSIONS = {
+  obi: { image: 'otel/ebpf-instrument', tag: 'v0.11.0' },
+  ebpfExporter: { image: 'ghcr.io/cloudflare/ebpf_exporter', tag: 'v2.5.1' },
+  alloy: { image: 'grafana/alloy', tag: 'v1.18.1' },
+  mimir: { image: 'grafana/mimir', tag: '3.2.0' },
+  tempo: { image: 'grafana/tempo', tag: '3.0.3' },
+  loki: { image: 'grafana/loki', tag: '3.7.6' },
+  grafana: { image: 'grafana/grafana', tag: '13.2.0' },
+} as const;
+
+export type Software = keyof typeof VERSIONS;
+
+export function imageOf(software: Software): string {
+  const { image, tag } = VERSIONS[software];
+  return `${image}:${tag}`;
+}
+
+/** The `app.kubernetes.io/version` label value: the tag without a leading "v". */
+export function versionOf(software: Software): string {
+  return VERSIONS[software].tag.replace(/^v/, '');
+}

@@ -1,0 +1,190 @@
+/**
+ * The typed configuration model of one MOP environment.
+ *
+ * An environment file (`environments/<name>.ts`) exports an `EnvironmentInput`; `loadEnvironment` validates it
+ * and returns an `Environment`, which is what every construct reads. Validation errors name the environment, the
+ * field and what is allowed (see `validate.ts`).
+ */
+
+/** dev runs small single-process stores on local disk; staging and production run the scalable architectures. */
+export type Tier = 'dev' | 'staging' | 'production';
+
+/** `monolithic`: one process with `-target=all`; `distributed`: the upstream-recommended scalable architecture. */
+export type StoreMode = 'monolithic' | 'distributed';
+
+/** `filesystem` is only allowed in dev; staging and production must use object storage. */
+export type StorageBackend = 'filesystem' | 's3' | 'gcs' | 'azure';
+
+export type GrafanaRole = 'Viewer' | 'Editor' | 'Admin';
+
+export interface ClusterConfig {
+  /** Kubernetes cluster name, added as the `cluster` label to every metric, log stream and span. */
+  readonly name: string;
+  readonly region: string;
+  /** Availability zones (topology.kubernetes.io/zone values). Production needs three. */
+  readonly zones: readonly string[];
+}
+
+export interface ArgoCdConfig {
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  /** Destination cluster API server, `https://kubernetes.default.svc` for the cluster Argo CD runs in. */
+  readonly destinationServer: string;
+  /** Namespace Argo CD runs in and where Application objects live. */
+  readonly namespace: string;
+  readonly project: string;
+}
+
+export interface S3Settings {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly insecure?: boolean;
+  readonly forcePathStyle?: boolean;
+}
+
+export interface AzureSettings {
+  readonly accountName: string;
+}
+
+export interface BucketNames {
+  readonly mimirBlocks: string;
+  readonly mimirRuler: string;
+  readonly mimirAlertmanager: string;
+  readonly tempoTraces: string;
+  readonly lokiChunks: string;
+  readonly lokiRuler: string;
+}
+
+export interface StorageConfig {
+  readonly backend: StorageBackend;
+  /** Required for every backend but `filesystem`. */
+  readonly buckets?: BucketNames;
+  readonly s3?: S3Settings;
+  readonly azure?: AzureSettings;
+  /**
+   * Name of an operator-provided Secret (in each store's namespace) whose keys become environment variables
+   * (`envFrom`) and are expanded in the config with `-config.expand-env=true`: `AWS_ACCESS_KEY_ID` and
+   * `AWS_SECRET_ACCESS_KEY` for S3, `GOOGLE_APPLICATION_CREDENTIALS` content for GCS, `AZURE_STORAGE_KEY` for Azure.
+   * Omit it to use workload identity (IRSA, GKE Workload Identity, Azure Workload Identity).
+   */
+  readonly credentialsSecret?: string;
+}
+
+export interface KafkaConfig {
+  /** Bootstrap address of an existing Kafka-compatible cluster, `host:port`. MOP never deploys Kafka. */
+  readonly address: string;
+  readonly mimirTopic: string;
+  readonly tempoTopic: string;
+  /** Partitions of the topics (upstream: at least the number of ingesters / live-stores per zone). */
+  readonly partitions: number;
+  /** Secret holding `ca.crt` for TLS to Kafka. */
+  readonly tlsSecret?: string;
+  /** Secret holding `username` and `password` for SASL/PLAIN. */
+  readonly saslSecret?: string;
+}
+
+export interface RetentionConfig {
+  /** Durations in Prometheus form, for example `15d`, `720h`. */
+  readonly metrics: string;
+  readonly traces: string;
+  readonly logs: string;
+}
+
+/** The load the stores carry; replicas and resources in staging and production are computed from it. */
+export interface WorkloadProfile {
+  readonly activeSeries: number;
+  readonly samplesPerSecond: number;
+  readonly spansPerSecond: number;
+  readonly bytesPerSpan: number;
+  readonly logsGBPerDay: number;
+  readonly queriesPerSecond: number;
+}
+
+export interface InstrumentationConfig {
+  /** Namespaces (globs, as OBI's discovery expects) whose workloads OBI instruments. */
+  readonly namespaces: readonly string[];
+  /** Optional pod label selectors (globs) that further restrict what OBI instruments. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** OBI's head sampler: OpenTelemetry sampler name and argument. */
+  readonly sampler: { readonly name: Sampler; readonly arg?: string };
+  /** Network flow metrics (needs hostNetwork). */
+  readonly networkMetrics: boolean;
+  /** `privileged` (default) or the documented fine-grained capability set. */
+  readonly securityMode: 'privileged' | 'capabilities';
+}
+
+export type Sampler =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
+
+export interface TailSamplingConfig {
+  /** Probabilistic baseline of traces kept regardless of outcome, in percent. */
+  readonly baselinePercent: number;
+  /** Upper bound of spans per second the sampler keeps through the baseline and rate-limit policies. */
+  readonly spansPerSecondLimit: number;
+  /** How long the sampler waits for the spans of a trace before deciding, as a Go duration. */
+  readonly decisionWait: string;
+}
+
+export interface SloConfig {
+  /** Service name as OBI reports it (`service.name`, the `service_name` label). */
+  readonly service: string;
+  readonly namespace: string;
+  /** Availability objective in percent, for example 99.9. */
+  readonly objectivePercent: number;
+  /** Requests slower than this count against the latency objective. */
+  readonly latencyThresholdMs: number;
+  /** Share of requests that must be faster than the threshold, in percent. */
+  readonly latencyObjectivePercent: number;
+}
+
+export interface GrafanaConfig {
+  readonly anonymousRole: GrafanaRole;
+}
+
+/** What a user writes in `environments/<name>.ts`. */
+export interface EnvironmentInput {
+  readonly name: string;
+  readonly tier: Tier;
+  readonly cluster: ClusterConfig;
+  readonly argocd: ArgoCdConfig;
+  /** Prefix of every MOP namespace (`<prefix>-mimir`, ...). */
+  readonly namespacePrefix: string;
+  readonly stores: { readonly mimir: StoreMode; readonly tempo: StoreMode; readonly loki: StoreMode };
+  readonly storage: StorageConfig;
+  readonly kafka?: KafkaConfig;
+  readonly retention: RetentionConfig;
+  /** Tenant (X-Scope-OrgID) every pipeline writes and Grafana reads as. */
+  readonly tenant: string;
+  readonly workload: WorkloadProfile;
+  readonly instrumentation: InstrumentationConfig;
+  readonly tailSampling: TailSamplingConfig;
+  readonly slos: readonly SloConfig[];
+  readonly grafana: GrafanaConfig;
+  /** Default storage class for PVCs; omit to use the cluster default. */
+  readonly storageClassName?: string;
+}
+
+/** The platform's namespaces, derived from the prefix. */
+export interface Namespaces {
+  readonly obi: string;
+  readonly alloy: string;
+  readonly alloyNode: string;
+  readonly mimir: string;
+  readonly tempo: string;
+  readonly loki: string;
+  readonly grafana: string;
+}
+
+/** A validated environment, as constructs see it. */
+export interface Environment extends EnvironmentInput {
+  readonly namespaces: Namespaces;
+  /** 3 when the environment spreads over three zones, otherwise 1. */
+  readonly replicationFactor: number;
+  /** Zone-aware replication: true in environments with three zones. */
+  readonly zoneAware: boolean;
+}

@@ -1,0 +1,61 @@
+import { EnvironmentInput } from './model';
+
+/** Production: zone-aware replication over three zones, object storage, an existing Kafka. */
+export const production: EnvironmentInput = {
+  name: 'production',
+  tier: 'production',
+  cluster: { name: 'mop-production', region: 'eu-west-1', zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] },
+  argocd: {
+    repoURL: 'https://github.com/example-org/mop.git',
+    targetRevision: 'main',
+    destinationServer: 'https://kubernetes.default.svc',
+    namespace: 'argocd',
+    project: 'mop-production',
+  },
+  namespacePrefix: 'mop',
+  stores: { mimir: 'distributed', tempo: 'distributed', loki: 'distributed' },
+  storage: {
+    backend: 's3',
+    s3: { endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1' },
+    buckets: {
+      mimirBlocks: 'example-mop-production-mimir-blocks',
+      mimirRuler: 'example-mop-production-mimir-ruler',
+      mimirAlertmanager: 'example-mop-production-mimir-alertmanager',
+      tempoTraces: 'example-mop-production-tempo-traces',
+      lokiChunks: 'example-mop-production-loki-chunks',
+      lokiRuler: 'example-mop-production-loki-ruler',
+    },
+    credentialsSecret: 'mop-object-storage',
+  },
+  kafka: {
+    address: 'kafka-bootstrap.kafka.svc:9093',
+    mimirTopic: 'mop-production-mimir-ingest',
+    tempoTopic: 'mop-production-tempo-ingest',
+    partitions: 12,
+    tlsSecret: 'mop-kafka-tls',
+    saslSecret: 'mop-kafka-sasl',
+  },
+  retention: { metrics: '400d', traces: '30d', logs: '90d' },
+  tenant: 'production',
+  workload: {
+    activeSeries: 3_000_000,
+    samplesPerSecond: 200_000,
+    spansPerSecond: 40_000,
+    bytesPerSpan: 700,
+    logsGBPerDay: 500,
+    queriesPerSecond: 20,
+  },
+  instrumentation: {
+    namespaces: ['shop', 'payments', 'search'],
+    sampler: { name: 'parentbased_always_on' },
+    networkMetrics: true,
+    securityMode: 'privileged',
+  },
+  tailSampling: { baselinePercent: 5, spansPerSecondLimit: 10_000, decisionWait: '10s' },
+  slos: [
+    { service: 'checkout', namespace: 'shop', objectivePercent: 99.9, latencyThresholdMs: 300, latencyObjectivePercent: 99 },
+    { service: 'payments-api', namespace: 'payments', objectivePercent: 99.95, latencyThresholdMs: 250, latencyObjectivePercent: 99 },
+    { service: 'search-api', namespace: 'search', objectivePercent: 99.5, latencyThresholdMs: 800, latencyObjectivePercent: 95 },
+  ],
+  grafana: { anonymousRole: 'Viewer' },
+};

@@ -1,0 +1,93 @@
+/**
+ * Renders every environment (or those named on the command line) into `dist/<env>/<component>/`.
+ *
+ * Atomic: all environments are validated and rendered into a temporary folder beside `dist/` first; only when every
+ * one succeeded is each `dist/<env>` swapped for its new version. A failure exits 1 and leaves `dist/` untouched.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ENVIRONMENTS, Environment, EnvironmentConfigError, loadEnvironment } from './environments';
+import { RenderedEnvironment, renderEnvironment } from './constructs/render';
+import { summarize } from './constructs/summary';
+
+export interface SynthOptions {
+  readonly outdir: string;
+  /** Environment names to render; all when empty. */
+  readonly only?: readonly string[];
+  readonly log?: (line: string) => void;
+}
+
+export function selectEnvironments(only: readonly string[] = []): Environment[] {
+  const known = ENVIRONMENTS.map((e) => e.name);
+  for (const name of only) {
+    if (!known.includes(name)) throw new EnvironmentConfigError(name, 'name', `no such environment; known: ${known.join(', ')}`);
+  }
+  const chosen = only.length ? ENVIRONMENTS.filter((e) => only.includes(e.name)) : ENVIRONMENTS;
+  const names = new Set<string>();
+  return chosen.map((input) => {
+    const env = loadEnvironment(input);
+    if (names.has(env.name)) throw new EnvironmentConfigError(env.name, 'name', 'is used by two environments; names must be unique');
+    names.add(env.name);
+    return env;
+  });
+}
+
+function writeTree(root: string, rendered: RenderedEnvironment): void {
+  fs.mkdirSync(root, { recursive: true });
+  for (const [rel, content] of rendered.files) {
+    const file = path.join(root, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+}
+
+/** Renders and swaps into place. Returns the rendered environments. Throws without touching `outdir` on failure. */
+export function synth(options: SynthOptions): RenderedEnvironment[] {
+  const envs = selectEnvironments(options.only);
+  const rendered = envs.map((env) => renderEnvironment(env));
+
+  fs.mkdirSync(options.outdir, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(options.outdir, '.render-'));
+  try {
+    for (const r of rendered) writeTree(path.join(staging, r.env.name), r);
+    for (const r of rendered) {
+      const target = path.join(options.outdir, r.env.name);
+      const old = path.join(staging, `.old-${r.env.name}`);
+      if (fs.existsSync(target)) fs.renameSync(target, old);
+      fs.renameSync(path.join(staging, r.env.name), target);
+    }
+    if (!options.only?.length) {
+      // Environments that no longer exist lose their folder too.
+      for (const entry of fs.readdirSync(options.outdir, { withFileTypes: true })) {
+        if (entry.isDirectory() && !entry.name.startsWith('.') && !envs.some((e) => e.name === entry.name)) {
+          fs.rmSync(path.join(options.outdir, entry.name), { recursive: true, force: true });
+        }
+      }
+    }
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  return rendered;
+}
+
+function main(argv: string[]): number {
+  const outdir = path.resolve(process.env.MOP_OUTDIR ?? 'dist');
+  const quiet = argv.includes('--quiet');
+  const only = argv.filter((a) => !a.startsWith('--'));
+  try {
+    const rendered = synth({ outdir, only });
+    if (!quiet) for (const r of rendered) process.stdout.write(summarize(r));
+    return 0;
+  } catch (err) {
+    if (err instanceof EnvironmentConfigError) {
+      process.stderr.write(`synth failed: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`synth failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}
