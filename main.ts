@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ENVIRONMENTS, Environment, EnvironmentConfigError, loadEnvironment } from './environments';
+import { ENVIRONMENTS, Environment, EnvironmentConfigError, EnvironmentInput, loadEnvironment } from './environments';
 import { RenderedEnvironment, renderEnvironment } from './constructs/render';
 import { summarize } from './constructs/summary';
 
@@ -14,15 +14,16 @@ export interface SynthOptions {
   readonly outdir: string;
   /** Environment names to render; all when empty. */
   readonly only?: readonly string[];
-  readonly log?: (line: string) => void;
+  /** The environment definitions; `environments/index.ts` by default. */
+  readonly environments?: readonly EnvironmentInput[];
 }
 
-export function selectEnvironments(only: readonly string[] = []): Environment[] {
-  const known = ENVIRONMENTS.map((e) => e.name);
+export function selectEnvironments(only: readonly string[] = [], all: readonly EnvironmentInput[] = ENVIRONMENTS): Environment[] {
+  const known = all.map((e) => e.name);
   for (const name of only) {
     if (!known.includes(name)) throw new EnvironmentConfigError(name, 'name', `no such environment; known: ${known.join(', ')}`);
   }
-  const chosen = only.length ? ENVIRONMENTS.filter((e) => only.includes(e.name)) : ENVIRONMENTS;
+  const chosen = only.length ? all.filter((e) => only.includes(e.name)) : all;
   const names = new Set<string>();
   return chosen.map((input) => {
     const env = loadEnvironment(input);
@@ -43,7 +44,7 @@ function writeTree(root: string, rendered: RenderedEnvironment): void {
 
 /** Renders and swaps into place. Returns the rendered environments. Throws without touching `outdir` on failure. */
 export function synth(options: SynthOptions): RenderedEnvironment[] {
-  const envs = selectEnvironments(options.only);
+  const envs = selectEnvironments(options.only, options.environments);
   const rendered = envs.map((env) => renderEnvironment(env));
 
   fs.mkdirSync(options.outdir, { recursive: true });
@@ -70,12 +71,12 @@ export function synth(options: SynthOptions): RenderedEnvironment[] {
   return rendered;
 }
 
-function main(argv: string[]): number {
+export function main(argv: string[], environments: readonly EnvironmentInput[] = ENVIRONMENTS): number {
   const outdir = path.resolve(process.env.MOP_OUTDIR ?? 'dist');
   const quiet = argv.includes('--quiet');
   const only = argv.filter((a) => !a.startsWith('--'));
   try {
-    const rendered = synth({ outdir, only });
+    const rendered = synth({ outdir, only, environments });
     if (!quiet) for (const r of rendered) process.stdout.write(summarize(r));
     return 0;
   } catch (err) {
