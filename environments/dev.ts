@@ -14,6 +14,7 @@ export const dev: EnvironmentInput = {
   },
   namespacePrefix: 'mop',
   stores: { mimir: 'monolithic', tempo: 'monolithic', loki: 'monolithic' },
+  pipeline: 'combined',
   storage: { backend: 'filesystem' },
   retention: { metrics: '7d', traces: '72h', logs: '72h' },
   tenant: 'dev',

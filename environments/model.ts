@@ -13,6 +13,8 @@ export type Tier = 'dev' | 'staging' | 'production';
 export type StoreMode = 'monolithic' | 'distributed';
 
 /** `filesystem` is only allowed in dev; staging and production must use object storage. */
+export type PipelineMode = 'combined' | 'tiered';
+
 export type StorageBackend = 'filesystem' | 's3' | 'gcs' | 'azure';
 
 export type GrafanaRole = 'Viewer' | 'Editor' | 'Admin';
@@ -155,6 +157,11 @@ export interface EnvironmentInput {
   /** Prefix of every MOP namespace (`<prefix>-mimir`, ...). */
   readonly namespacePrefix: string;
   readonly stores: { readonly mimir: StoreMode; readonly tempo: StoreMode; readonly loki: StoreMode };
+  /**
+   * `combined`: one Alloy node agent per node receives, samples and writes (dev, one node).
+   * `tiered`: node agents forward traces by trace ID to a clustered sampling gateway, which writes to the stores.
+   */
+  readonly pipeline: PipelineMode;
   readonly storage: StorageConfig;
   readonly kafka?: KafkaConfig;
   readonly retention: RetentionConfig;

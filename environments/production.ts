@@ -14,6 +14,7 @@ export const production: EnvironmentInput = {
   },
   namespacePrefix: 'mop',
   stores: { mimir: 'distributed', tempo: 'distributed', loki: 'distributed' },
+  pipeline: 'tiered',
   storage: {
     backend: 's3',
     s3: { endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1' },

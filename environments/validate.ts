@@ -93,7 +93,7 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
   const v = new Validator(name);
 
   v.onlyKeys(raw, '', [
-    'name', 'tier', 'cluster', 'argocd', 'namespacePrefix', 'stores', 'storage', 'kafka', 'retention', 'tenant',
+    'name', 'tier', 'cluster', 'argocd', 'namespacePrefix', 'stores', 'pipeline', 'storage', 'kafka', 'retention', 'tenant',
     'workload', 'instrumentation', 'tailSampling', 'slos', 'grafana', 'storageClassName',
   ]);
   v.require(raw, 'name', dnsLabel);
@@ -128,6 +128,11 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     for (const store of ['mimir', 'tempo', 'loki'] as const) {
       if (input.stores[store] !== 'distributed') v.fail(`stores.${store}`, `must be distributed in ${input.tier} (monolithic is for dev only)`);
     }
+  }
+
+  v.require(raw, 'pipeline', oneOf('combined', 'tiered'));
+  if (input.pipeline === 'combined' && input.cluster.zones.length > 1) {
+    v.fail('pipeline', 'must be tiered when the cluster spans several zones (tail sampling needs every span of a trace at one sampler)');
   }
 
   v.onlyKeys(raw, 'storage', ['backend', 'buckets', 's3', 'azure', 'credentialsSecret']);
