@@ -3,7 +3,7 @@
  * tags follow.
  */
 export const VERSIONS = {
-  obi: { image: 'otel/ebpf-instrument', tag: 'v0.11.0' },
+  obi: { image: 'otel/ebpf-instrument', tag: 'v0.12.2' },
   ebpfExporter: { image: 'ghcr.io/cloudflare/ebpf_exporter', tag: 'v2.5.1' },
   alloy: { image: 'grafana/alloy', tag: 'v1.18.1' },
   mimir: { image: 'grafana/mimir', tag: '3.2.0' },
