@@ -144,6 +144,56 @@ describe('upstream corpus (grafana/alloy v1.18.1 syntax/parser and syntax/printe
   );
 });
 
+describe('parser details', () => {
+  test('string escapes: octal and hex bytes, \\u and \\U code points, \\\' ; raw strings', () => {
+    expect(parseAlloyModel('a = "\\101\\x42\\u00e9\\U0001F680\\\'\\a\\v"\nb = `x\\n\n"y"`\n')).toEqual([
+      attr('a', "ABé🚀'\u0007\u000b"), attr('b', rawStr('x\\n\n"y"')),
+    ]);
+    expect(parseAlloyModel('a = "\\303\\251"\n')).toEqual([attr('a', 'é')]); // bytes are UTF-8 decoded
+  });
+
+  test('numbers: floats and exponents', () => {
+    expect(parseAlloyModel('a = .5\nb = 1e3\nc = 2.5E-3\nd = 1.\ne = -4\n')).toEqual([
+      attr('a', 0.5), attr('b', float(1000)), attr('c', 0.0025), attr('d', float(1)), attr('e', -4),
+    ]);
+  });
+
+  test('newline termination, commas and comments', () => {
+    expect(() => parseAlloy('a = 1 +\n 2\n')).not.toThrow();
+    expect(() => parseAlloy('a = 1\n+ 2\n')).toThrow(AlloyParseError);
+    expect(() => parseAlloy('a = [1,\n2,\n]\n')).not.toThrow();
+    expect(() => parseAlloy('a = f(1,\n2\n)\n')).toThrow(/missing ','/);
+    expect(() => parseAlloy('a = 1 /* c */ + 2 // d\nb = 2')).not.toThrow();
+    expect(() => parseAlloy('a = 1 b = 2')).toThrow(/expected TERMINATOR/);
+    expect(parseAlloy('a = 1 // x\n/* y */').comments.map((c) => c.text)).toEqual(['// x', '/* y */']);
+  });
+
+  test('precedence and associativity', () => {
+    const m = parseAlloyModel('a = 1 + 2 * 3 ^ 2 ^ 2 - -x.y[0](1) || !b && c == d\n');
+    expect(m).toEqual([attr('a', binary(
+      binary(binary(1, '+', binary(2, '*', binary(3, '^', binary(2, '^', 2)))), '-', unary('-', call(index(ref('x.y'), 0), 1))),
+      '||',
+      binary(unary('!', ref('b')), '&&', binary(ref('c'), '==', ref('d'))),
+    ))]);
+  });
+
+  test.each([
+    ['a = "unterminated\n', /string literal not terminated/],
+    ['a = "\\q"', /unknown escape sequence/],
+    ['a = "\\ud800"', /invalid Unicode code point/],
+    ["a = 'x'", /single-quoted/],
+    ['a = 1e', /exponent has no digits/],
+    ['a = 1 | 2', /missing second \|/],
+    ['a = #', /illegal character/],
+    ['a = /* open', /block comment not terminated/],
+    ['a = [1, 2', /missing ','/],
+    ['block {\n', /expected }/],
+    ['a = { b = 1, b }', /expected =/],
+  ])('rejects %j', (src, re) => {
+    expect(() => parseAlloy(src)).toThrow(re);
+  });
+});
+
 describe('renderer', () => {
   const strings = [
     'say "hi"', 'back\\slash', 'a\nb', 'tab\there', 'cr\rlf', 'é à ü', '🚀 emoji 👩‍💻', '中文 日本語 한국어',
