@@ -1,9 +1,142 @@
+import { stringify } from 'yaml';
+import { Environment } from '../../environments';
+import { ConfigFiles, namespace } from '../base';
+import { PORTS } from '../endpoints';
 import { ComponentDefinition } from '../platform';
-import { namespace } from '../base';
+import { clusterLabel, gossipJoin, gossipService, storeComponent, zones } from '../stores/common';
+import { lokiSizing } from '../stores/sizing';
+import { lokiStorage } from '../stores/storage';
+
+const CONFIG_DIR = '/etc/loki';
+const DATA = '/var/loki';
+/** First day of the tsdb v13 schema period; fixed so that the rendered config never changes by itself. */
+const SCHEMA_FROM = '2026-01-01';
+
+type Obj = Record<string, unknown>;
+
+function schema(objectStore: string): Obj {
+  return { configs: [{ from: SCHEMA_FROM, store: 'tsdb', object_store: objectStore, schema: 'v13', index: { prefix: 'index_', period: '24h' } }] };
+}
+
+function shared(env: Environment): Obj {
+  const w = env.workload;
+  // Per-tenant ingestion limit from the profile: average MB/s × 10 for bursts (defaults are 4 MB/s, 6 MB burst).
+  const avgMBps = (w.logsGBPerDay * 1000) / 86400;
+  return {
+    auth_enabled: true,
+    server: { http_listen_port: PORTS.lokiHttp, grpc_listen_port: PORTS.grpc, log_level: 'info' },
+    analytics: { reporting_enabled: false },
+    limits_config: {
+      retention_period: env.retention.logs,
+      allow_structured_metadata: true,
+      ingestion_rate_mb: Math.max(4, Math.ceil(avgMBps * 3)),
+      ingestion_burst_size_mb: Math.max(6, Math.ceil(avgMBps * 10)),
+    },
+    memberlist: { cluster_label: clusterLabel(env, 'loki'), join_members: [gossipJoin(env, 'loki')], bind_port: PORTS.gossip },
+  };
+}
+
+/** Single process (`-target=all`), filesystem storage, tsdb schema v13, replication factor 1. */
+export function lokiMonolithicConfig(env: Environment): Obj {
+  const s = shared(env);
+  return {
+    ...s,
+    common: {
+      path_prefix: DATA,
+      replication_factor: 1,
+      storage: { filesystem: { chunks_directory: `${DATA}/chunks`, rules_directory: `${DATA}/rules` } },
+      ring: { kvstore: { store: 'memberlist' } },
+    },
+    schema_config: schema('filesystem'),
+    compactor: { working_directory: `${DATA}/compactor`, retention_enabled: true, delete_request_store: 'filesystem' },
+  };
+}
+
+/** Loki microservices: zone-aware ingesters, index gateways, query-scheduler, one compactor; object storage. */
+export function lokiDistributedConfig(env: Environment): Obj {
+  const ns = env.namespaces.loki;
+  const svc = (name: string) => `${name}.${ns}.svc.cluster.local`;
+  const storage = lokiStorage(env);
+  const s = shared(env);
+  return {
+    ...s,
+    common: {
+      path_prefix: DATA,
+      replication_factor: env.replicationFactor,
+      storage: storage.common,
+      ring: { kvstore: { store: 'memberlist' }, zone_awareness_enabled: env.zoneAware },
+      compactor_grpc_address: `${svc('loki-compactor')}:${PORTS.grpc}`,
+    },
+    schema_config: schema(storage.objectStore),
+    ingester: { lifecycler: { ring: { zone_awareness_enabled: env.zoneAware } } },
+    storage_config: { tsdb_shipper: { index_gateway_client: { server_address: `dns:///${svc('loki-index-gateway-headless')}:${PORTS.grpc}` } } },
+    frontend: { scheduler_address: `${svc('loki-query-scheduler-headless')}:${PORTS.grpc}` },
+    frontend_worker: { scheduler_address: `${svc('loki-query-scheduler-headless')}:${PORTS.grpc}` },
+    compactor: { working_directory: `${DATA}/compactor`, retention_enabled: true, delete_request_store: storage.objectStore },
+  };
+}
+
+export function lokiConfigYaml(env: Environment): string {
+  const config = env.stores.loki === 'monolithic' ? lokiMonolithicConfig(env) : lokiDistributedConfig(env);
+  return stringify(config, { lineWidth: 0 });
+}
+
+const BASE_ARGS = [`-config.file=${CONFIG_DIR}/loki.yaml`, '-config.expand-env=true'];
 
 export const loki: ComponentDefinition = {
   name: 'loki',
   build(ctx) {
-    namespace(ctx, ctx.env.namespaces.loki, 'restricted');
+    const env = ctx.env;
+    const ns = env.namespaces.loki;
+    namespace(ctx, ns, 'restricted');
+    gossipService(ctx, 'loki');
+    const config = new ConfigFiles(ctx, {
+      id: { software: 'loki', component: 'config' },
+      name: 'loki-config',
+      namespace: ns,
+      files: { 'loki.yaml': lokiConfigYaml(env) },
+    });
+    const common = { store: 'loki' as const, config, configMountPath: CONFIG_DIR, dataMountPath: DATA, httpPort: PORTS.lokiHttp };
+
+    if (env.stores.loki === 'monolithic') {
+      storeComponent(ctx, {
+        ...common,
+        component: 'monolithic',
+        name: 'loki',
+        serviceName: 'loki',
+        kind: 'StatefulSet',
+        replicas: 1,
+        resources: { cpu: '200m', memory: '512Mi', memoryLimit: '1Gi' },
+        disk: '10Gi',
+        args: ['-target=all', ...BASE_ARGS],
+        gossip: true,
+        terminationGracePeriodSeconds: 300,
+        pdb: false,
+      });
+      return;
+    }
+
+    const s = lokiSizing(env);
+    const target = (t: string) => [`-target=${t}`, ...BASE_ARGS];
+    storeComponent(ctx, { ...common, component: 'distributor', kind: 'Deployment', ...s.distributor, args: target('distributor'), gossip: true, terminationGracePeriodSeconds: 30, pdb: true });
+    storeComponent(ctx, {
+      ...common,
+      component: 'ingester',
+      kind: 'StatefulSet',
+      ...s.ingester,
+      args: target('ingester'),
+      zones: zones(env),
+      zoneArgs: (z) => [`-ingester.availability-zone=${z.name}`],
+      gossip: true,
+      // Ingesters flush their chunks to object storage on shutdown (helm: 300 s; ksonnet: 4800 s).
+      terminationGracePeriodSeconds: 1200,
+      serviceName: false,
+      pdb: true,
+    });
+    storeComponent(ctx, { ...common, component: 'querier', kind: 'Deployment', ...s.querier, args: target('querier'), gossip: true, terminationGracePeriodSeconds: 30, serviceName: false, pdb: true });
+    storeComponent(ctx, { ...common, component: 'query-frontend', kind: 'Deployment', ...s.queryFrontend, args: target('query-frontend'), gossip: true, terminationGracePeriodSeconds: 30, pdb: true });
+    storeComponent(ctx, { ...common, component: 'query-scheduler', kind: 'Deployment', ...s.queryScheduler, args: target('query-scheduler'), gossip: true, terminationGracePeriodSeconds: 30, serviceName: false, headless: true, pdb: true });
+    storeComponent(ctx, { ...common, component: 'index-gateway', kind: 'StatefulSet', ...s.indexGateway, args: target('index-gateway'), gossip: true, terminationGracePeriodSeconds: 300, serviceName: false, pdb: true });
+    storeComponent(ctx, { ...common, component: 'compactor', kind: 'StatefulSet', ...s.compactor, args: target('compactor'), gossip: true, terminationGracePeriodSeconds: 300, pdb: false });
   },
 };

@@ -1,9 +1,163 @@
+import { stringify } from 'yaml';
+import { Environment } from '../../environments';
+import { ConfigFiles, namespace } from '../base';
+import { PORTS, url } from '../endpoints';
 import { ComponentDefinition } from '../platform';
-import { namespace } from '../base';
+import { ENV_VARS, clusterLabel, gossipJoin, gossipService, kafkaEnv, placeholder, storeComponent, toGoDuration, zones } from '../stores/common';
+import { TEMPO_LIVE_STORE_ZONES, tempoSizing } from '../stores/sizing';
+import { tempoTraceStorage } from '../stores/storage';
+
+const CONFIG_DIR = '/etc/tempo';
+const DATA = '/var/tempo';
+
+type Obj = Record<string, unknown>;
+
+/** Both modes: OTLP receivers on 0.0.0.0 (the receiver defaults to localhost), tenancy, span metrics to Mimir. */
+function shared(env: Environment, mimirPushUrl: string): Obj {
+  const retention = toGoDuration(env.retention.traces);
+  return {
+    multitenancy_enabled: true,
+    stream_over_http_enabled: true,
+    server: { http_listen_port: PORTS.tempoHttp, grpc_listen_port: PORTS.grpc, log_level: 'info' },
+    usage_report: { reporting_enabled: false },
+    distributor: {
+      receivers: {
+        otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${PORTS.otlpGrpc}` }, http: { endpoint: `0.0.0.0:${PORTS.otlpHttp}` } } },
+      },
+    },
+    metrics_generator: {
+      registry: { external_labels: { source: 'tempo', cluster: env.cluster.name } },
+      storage: {
+        path: `${DATA}/generator/wal`,
+        // X-Scope-OrgID of the span's tenant (env.tenant) is added to every remote write.
+        remote_write_add_org_id_header: true,
+        remote_write: [{ url: mimirPushUrl, send_exemplars: true }],
+      },
+    },
+    // Processors are off by default; service graphs and span metrics (with exemplars) for every tenant.
+    overrides: { defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics'] } } },
+    backend_scheduler: { provider: { compaction: { compaction: { block_retention: retention } } } },
+    backend_worker: { compaction: { block_retention: retention } },
+    memberlist: { cluster_label: clusterLabel(env, 'tempo'), join_members: [gossipJoin(env, 'tempo')], bind_port: PORTS.gossip },
+  };
+}
+
+/** Single process (`-target=all`) with the `local` backend, supported only in monolithic mode; no Kafka. */
+export function tempoMonolithicConfig(env: Environment, mimirPushUrl: string): Obj {
+  const s = shared(env, mimirPushUrl);
+  return {
+    ...s,
+    storage: { trace: { backend: 'local', local: { path: `${DATA}/blocks` }, wal: { path: `${DATA}/wal` } } },
+  };
+}
+
+/** Tempo 3 microservices: distributors write to Kafka; live-stores, block-builders and generators consume it. */
+export function tempoDistributedConfig(env: Environment, mimirPushUrl: string): Obj {
+  const kafka = env.kafka;
+  if (!kafka) throw new Error(`environment "${env.name}": kafka: distributed Tempo 3 needs an existing Kafka`);
+  const ns = env.namespaces.tempo;
+  const svc = (name: string) => `${name}.${ns}.svc.cluster.local`;
+  const s = shared(env, mimirPushUrl);
+  return {
+    ...s,
+    ingest: {
+      kafka: {
+        address: kafka.address,
+        topic: kafka.tempoTopic,
+        auto_create_topic_default_partitions: kafka.partitions,
+        ...(kafka.saslSecret
+          ? { sasl_username: placeholder(ENV_VARS.kafkaSaslUsername), sasl_password: placeholder(ENV_VARS.kafkaSaslPassword) }
+          : {}),
+      },
+    },
+    // Block-builder N consumes partition N (its ordinal), one partition each.
+    block_builder: { partitions_per_instance: 1 },
+    querier: { frontend_worker: { frontend_address: `${svc('tempo-query-frontend-headless')}:${PORTS.grpc}` } },
+    backend_worker: {
+      ...(s.backend_worker as Obj),
+      backend_scheduler_addr: `${svc('tempo-backend-scheduler')}:${PORTS.grpc}`,
+      ring: { kvstore: { store: 'memberlist' } },
+    },
+    storage: { trace: { ...tempoTraceStorage(env), wal: { path: `${DATA}/wal` } } },
+  };
+}
+
+export function tempoConfigYaml(env: Environment, mimirPushUrl: string): string {
+  const config = env.stores.tempo === 'monolithic' ? tempoMonolithicConfig(env, mimirPushUrl) : tempoDistributedConfig(env, mimirPushUrl);
+  return stringify(config, { lineWidth: 0 });
+}
+
+const BASE_ARGS = [`-config.file=${CONFIG_DIR}/tempo.yaml`, '-config.expand-env=true'];
+const OTLP_PORTS = [
+  { name: 'otlp-grpc', port: PORTS.otlpGrpc },
+  { name: 'otlp-http', port: PORTS.otlpHttp },
+];
 
 export const tempo: ComponentDefinition = {
   name: 'tempo',
   build(ctx) {
-    namespace(ctx, ctx.env.namespaces.tempo, 'restricted');
+    const env = ctx.env;
+    const ns = env.namespaces.tempo;
+    namespace(ctx, ns, 'restricted');
+    gossipService(ctx, 'tempo');
+    const config = new ConfigFiles(ctx, {
+      id: { software: 'tempo', component: 'config' },
+      name: 'tempo-config',
+      namespace: ns,
+      files: { 'tempo.yaml': tempoConfigYaml(env, url(ctx.endpoints.mimirPush)) },
+    });
+    const common = { store: 'tempo' as const, config, configMountPath: CONFIG_DIR, dataMountPath: DATA, httpPort: PORTS.tempoHttp };
+
+    if (env.stores.tempo === 'monolithic') {
+      storeComponent(ctx, {
+        ...common,
+        component: 'monolithic',
+        name: 'tempo',
+        serviceName: 'tempo',
+        kind: 'StatefulSet',
+        replicas: 1,
+        resources: { cpu: '200m', memory: '512Mi', memoryLimit: '1Gi' },
+        disk: '10Gi',
+        args: ['-target=all', ...BASE_ARGS],
+        extraPorts: OTLP_PORTS,
+        gossip: true,
+        terminationGracePeriodSeconds: 1200,
+        pdb: false,
+      });
+      return;
+    }
+
+    const s = tempoSizing(env);
+    const partitions = env.kafka!.partitions;
+    if (s.liveStore.replicas > partitions) {
+      throw new Error(
+        `environment "${env.name}": kafka.partitions: the workload (${s.mbPerSecond.toFixed(1)} MB/s) needs ${s.liveStore.replicas} Tempo ` +
+          `live-stores per zone, but the topic has ${partitions} partitions; raise kafka.partitions`,
+      );
+    }
+    const kafka = kafkaEnv(env);
+    const target = (t: string) => [`-target=${t}`, ...BASE_ARGS];
+
+    storeComponent(ctx, { ...common, component: 'distributor', kind: 'Deployment', ...s.distributor, args: target('distributor'), env: kafka, extraPorts: OTLP_PORTS, gossip: true, terminationGracePeriodSeconds: 60, pdb: true });
+    storeComponent(ctx, {
+      ...common,
+      component: 'live-store',
+      kind: 'StatefulSet',
+      ...s.liveStore,
+      args: target('live-store'),
+      env: kafka,
+      zones: zones(env, TEMPO_LIVE_STORE_ZONES),
+      zoneArgs: (z) => [`-live-store.instance-availability-zone=${z.name}`],
+      gossip: true,
+      terminationGracePeriodSeconds: 1200,
+      serviceName: false,
+      pdb: true,
+    });
+    storeComponent(ctx, { ...common, component: 'block-builder', kind: 'StatefulSet', ...s.blockBuilder, args: target('block-builder'), env: kafka, gossip: true, terminationGracePeriodSeconds: 300, serviceName: false, pdb: true });
+    storeComponent(ctx, { ...common, component: 'querier', kind: 'Deployment', ...s.querier, args: target('querier'), gossip: true, terminationGracePeriodSeconds: 30, serviceName: false, pdb: true });
+    storeComponent(ctx, { ...common, component: 'query-frontend', kind: 'Deployment', ...s.queryFrontend, args: target('query-frontend'), gossip: true, terminationGracePeriodSeconds: 30, headless: true, pdb: true });
+    storeComponent(ctx, { ...common, component: 'backend-scheduler', kind: 'StatefulSet', ...s.backendScheduler, args: target('backend-scheduler'), gossip: true, terminationGracePeriodSeconds: 30, pdb: false });
+    storeComponent(ctx, { ...common, component: 'backend-worker', kind: 'StatefulSet', ...s.backendWorker, args: target('backend-worker'), gossip: true, terminationGracePeriodSeconds: 30, serviceName: false, pdb: true });
+    storeComponent(ctx, { ...common, component: 'metrics-generator', kind: 'StatefulSet', ...s.metricsGenerator, args: target('metrics-generator'), env: kafka, gossip: true, terminationGracePeriodSeconds: 300, serviceName: false, pdb: true });
   },
 };
