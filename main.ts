@@ -9,6 +9,7 @@ import * as path from 'path';
 import { ENVIRONMENTS, Environment, EnvironmentConfigError, EnvironmentInput, loadEnvironment } from './environments';
 import { RenderedEnvironment, renderEnvironment } from './constructs/render';
 import { summarize } from './constructs/summary';
+import { networkFlowsMarkdown } from './constructs/network/policies';
 
 export interface SynthOptions {
   readonly outdir: string;
@@ -16,6 +17,8 @@ export interface SynthOptions {
   readonly only?: readonly string[];
   /** The environment definitions; `environments/index.ts` by default. */
   readonly environments?: readonly EnvironmentInput[];
+  /** Where to write the generated network-flows document (only when every environment is rendered). */
+  readonly flowsDoc?: string;
 }
 
 export function selectEnvironments(only: readonly string[] = [], all: readonly EnvironmentInput[] = ENVIRONMENTS): Environment[] {
@@ -65,6 +68,12 @@ export function synth(options: SynthOptions): RenderedEnvironment[] {
         }
       }
     }
+    if (!options.only?.length && options.flowsDoc) {
+      const doc = path.join(staging, 'network-flows.md');
+      fs.writeFileSync(doc, networkFlowsMarkdown(rendered.map((r) => ({ env: r.env, plan: r.network }))));
+      fs.mkdirSync(path.dirname(options.flowsDoc), { recursive: true });
+      fs.copyFileSync(doc, options.flowsDoc);
+    }
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
@@ -76,7 +85,7 @@ export function main(argv: string[], environments: readonly EnvironmentInput[] =
   const quiet = argv.includes('--quiet');
   const only = argv.filter((a) => !a.startsWith('--'));
   try {
-    const rendered = synth({ outdir, only, environments });
+    const rendered = synth({ outdir, only, environments, flowsDoc: path.resolve('docs', 'network-flows.md') });
     if (!quiet) for (const r of rendered) process.stdout.write(summarize(r));
     return 0;
   } catch (err) {

@@ -11,16 +11,22 @@ export interface ComponentDefinition {
 /** The `platform` folder holds namespaces and cluster-scoped objects every component needs first. */
 export const PLATFORM_COMPONENT = 'platform';
 
-/** Builds one cdk8s App for an environment, one Chart per component (`platform` first). */
-export function buildPlatform(env: Environment, components: readonly ComponentDefinition[]): { app: App; charts: Map<string, Chart> } {
+export interface BuiltPlatform {
+  readonly app: App;
+  readonly platformChart: Chart;
+  /** Component charts in order, without the platform chart. */
+  readonly charts: ReadonlyMap<string, Chart>;
+}
+
+/** Builds one cdk8s App for an environment: the platform chart and one Chart per component. */
+export function buildPlatform(env: Environment, components: readonly ComponentDefinition[]): BuiltPlatform {
   const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
   const charts = new Map<string, Chart>();
   const platformChart = new Chart(app, PLATFORM_COMPONENT, { disableResourceNameHashes: true });
-  charts.set(PLATFORM_COMPONENT, platformChart);
   for (const component of components) {
     const chart = new Chart(app, component.name, { disableResourceNameHashes: true });
     charts.set(component.name, chart);
     component.build(new ComponentContext(env, component.name, chart, platformChart));
   }
-  return { app, charts };
+  return { app, platformChart, charts };
 }

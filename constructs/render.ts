@@ -1,7 +1,10 @@
+import { Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { Environment } from '../environments';
+import { argoCd } from './argocd';
 import { COMPONENTS } from './components';
-import { ComponentDefinition, buildPlatform } from './platform';
+import { NetworkPlan, networkPolicies } from './network/policies';
+import { ComponentDefinition, PLATFORM_COMPONENT, buildPlatform } from './platform';
 
 export interface KubeObject {
   apiVersion: string;
@@ -14,34 +17,65 @@ export interface KubeObject {
 export interface RenderedEnvironment {
   readonly env: Environment;
   readonly files: ReadonlyMap<string, string>;
-  /** Objects per component folder, in file order. */
+  /** Objects per component folder, in the order Argo CD applies the folders. */
   readonly objects: ReadonlyMap<string, readonly KubeObject[]>;
+  readonly network: NetworkPlan;
 }
 
-/** `deployment-mimir.yaml`; namespaced objects of one folder never share kind and name. */
-export function fileNameOf(obj: KubeObject): string {
-  return `${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
+/**
+ * `deployment-mimir.yaml`; when one folder holds objects of the same kind and name in several namespaces (the
+ * `default-deny` NetworkPolicy of each namespace), the namespace qualifies the name: `networkpolicy-mop-loki-default-deny.yaml`.
+ */
+export function fileNameOf(obj: KubeObject, qualify = false): string {
+  const ns = qualify && obj.metadata.namespace ? `${obj.metadata.namespace}-` : '';
+  return `${obj.kind.toLowerCase()}-${ns}${obj.metadata.name}.yaml`;
+}
+
+function fileNames(list: readonly KubeObject[]): string[] {
+  const count = new Map<string, number>();
+  for (const o of list) count.set(fileNameOf(o), (count.get(fileNameOf(o)) ?? 0) + 1);
+  return list.map((o) => fileNameOf(o, count.get(fileNameOf(o))! > 1));
 }
 
 export function toYaml(obj: unknown): string {
   return stringify(obj, { version: '1.1', lineWidth: 0, minContentWidth: 0, sortMapEntries: false });
 }
 
-/** Renders an environment in memory. Pure: no file system, no network. */
+function objectsOf(chart: Chart): KubeObject[] {
+  const list = chart.toJson() as KubeObject[];
+  const names = fileNames(list);
+  return list.map((o, i) => [names[i], o] as const).sort(([a], [b]) => a.localeCompare(b)).map(([, o]) => o);
+}
+
+export const ARGOCD_COMPONENT = 'argocd';
+
+/**
+ * Renders an environment in memory. Pure: no file system, no network.
+ * Components render first; then the network policies (into `platform`) and the Argo CD objects are derived from
+ * what the components rendered, so they always match it.
+ */
 export function renderEnvironment(env: Environment, components: readonly ComponentDefinition[] = COMPONENTS): RenderedEnvironment {
-  const { charts } = buildPlatform(env, components);
+  const { app, platformChart, charts } = buildPlatform(env, components);
+  const componentObjects = new Map<string, KubeObject[]>();
+  for (const [name, chart] of charts) componentObjects.set(name, objectsOf(chart));
+
+  const network = networkPolicies(platformChart, env, [...componentObjects.values()].flat());
+  const objects = new Map<string, KubeObject[]>([[PLATFORM_COMPONENT, objectsOf(platformChart)], ...componentObjects]);
+
+  const argoChart = new Chart(app, ARGOCD_COMPONENT, { disableResourceNameHashes: true });
+  argoCd(argoChart, env, objects);
+  objects.set(ARGOCD_COMPONENT, objectsOf(argoChart));
+
   const files = new Map<string, string>();
-  const objects = new Map<string, KubeObject[]>();
-  for (const [component, chart] of charts) {
-    const list = (chart.toJson() as KubeObject[]).slice().sort((a, b) => fileNameOf(a).localeCompare(fileNameOf(b)));
-    objects.set(component, list);
-    for (const obj of list) {
-      const path = `${component}/${fileNameOf(obj)}`;
+  for (const [component, list] of objects) {
+    const names = fileNames(list);
+    for (const [i, obj] of list.entries()) {
+      const path = `${component}/${names[i]}`;
       if (files.has(path)) {
         throw new Error(`environment "${env.name}": two objects render to ${path} (${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}); give them distinct names`);
       }
       files.set(path, toYaml(obj));
     }
   }
-  return { env, files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), objects };
+  return { env, files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), objects, network };
 }

@@ -1,0 +1,108 @@
+import { Chart } from 'cdk8s';
+import { Environment } from '../../environments';
+import { Application } from '../../imports/argocd-application-argoproj.io';
+import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
+import { platformLabels } from '../base';
+import { PLATFORM_COMPONENT } from '../platform';
+import type { KubeObject } from '../render';
+
+/**
+ * Argo CD objects for one environment, derived from what the components rendered: an AppProject limited to the
+ * kinds MOP renders, one Application per component folder, and a root Application that owns them (app of apps).
+ */
+
+/** Apply order: namespaces and cluster RBAC, then stores, then Alloy, then OBI, then Grafana. */
+export const SYNC_WAVES: Readonly<Record<string, number>> = {
+  [PLATFORM_COMPONENT]: 0,
+  mimir: 1,
+  tempo: 1,
+  loki: 1,
+  alloy: 2,
+  obi: 3,
+  grafana: 4,
+};
+
+/** Client-side apply keeps a last-applied annotation, capped at 256 KiB; objects near it need server-side apply. */
+const SERVER_SIDE_APPLY_BYTES = 128 * 1024;
+const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass']);
+
+export function applicationName(env: Environment, component: string): string {
+  return `mop-${env.name}-${component}`;
+}
+
+export function rootApplicationName(env: Environment): string {
+  return `mop-${env.name}`;
+}
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}
+
+function kindsOf(objects: readonly KubeObject[]): { group: string; kind: string }[] {
+  const seen = new Map<string, { group: string; kind: string }>();
+  for (const o of objects) seen.set(`${groupOf(o.apiVersion)}/${o.kind}`, { group: groupOf(o.apiVersion), kind: o.kind });
+  return [...seen.values()].sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`));
+}
+
+const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
+
+export function argoCd(chart: Chart, env: Environment, rendered: ReadonlyMap<string, readonly KubeObject[]>): void {
+  const argo = env.argocd;
+  const labels = platformLabels(env, 'argocd');
+  const path = (component: string) => `dist/${env.name}/${component}`;
+  const all = [...rendered.values()].flat();
+
+  const selfKinds = [
+    { group: 'argoproj.io', kind: 'Application' },
+    { group: 'argoproj.io', kind: 'AppProject' },
+  ];
+  new AppProject(chart, 'AppProject', {
+    metadata: { name: argo.project, namespace: argo.namespace, labels, annotations: { 'argocd.argoproj.io/sync-wave': '-1' } },
+    spec: {
+      description: `MOP ${env.name}: the observability platform rendered from ${argo.repoURL}`,
+      sourceRepos: [argo.repoURL],
+      destinations: [...Object.values(env.namespaces), argo.namespace].sort().map((namespace) => ({ server: argo.destinationServer, namespace })),
+      clusterResourceWhitelist: kindsOf(all.filter((o) => CLUSTER_SCOPED.has(o.kind))),
+      namespaceResourceWhitelist: [...kindsOf(all.filter((o) => !CLUSTER_SCOPED.has(o.kind))), ...selfKinds].sort((a, b) =>
+        `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`),
+      ),
+      orphanedResources: { warn: true },
+    },
+  });
+
+  for (const [component, objects] of rendered) {
+    const wave = SYNC_WAVES[component];
+    if (wave === undefined) throw new Error(`environment "${env.name}": component "${component}" has no sync wave in constructs/argocd/index.ts`);
+    const large = objects.some((o) => Buffer.byteLength(JSON.stringify(o)) > SERVER_SIDE_APPLY_BYTES);
+    new Application(chart, `Application-${component}`, {
+      metadata: {
+        name: applicationName(env, component),
+        namespace: argo.namespace,
+        labels,
+        annotations: { 'argocd.argoproj.io/sync-wave': String(wave) },
+        finalizers: [FINALIZER],
+      },
+      spec: {
+        project: argo.project,
+        source: { repoUrl: argo.repoURL, targetRevision: argo.targetRevision, path: path(component), directory: { recurse: false } },
+        destination: { server: argo.destinationServer },
+        syncPolicy: {
+          automated: { prune: true, selfHeal: true },
+          syncOptions: ['PruneLast=true', 'FailOnSharedResource=true', ...(large ? ['ServerSideApply=true'] : [])],
+          retry: RETRY,
+        },
+      },
+    });
+  }
+
+  new Application(chart, 'Application-root', {
+    metadata: { name: rootApplicationName(env), namespace: argo.namespace, labels, finalizers: [FINALIZER] },
+    spec: {
+      project: argo.project,
+      source: { repoUrl: argo.repoURL, targetRevision: argo.targetRevision, path: path('argocd'), directory: { recurse: false } },
+      destination: { server: argo.destinationServer, namespace: argo.namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['PruneLast=true'], retry: RETRY },
+    },
+  });
+}

@@ -1,0 +1,116 @@
+import { Environment } from '../../environments';
+import { Endpoint, PORTS, endpoints } from '../endpoints';
+
+/**
+ * The traffic the architecture needs, as one graph. NetworkPolicies (`policies.ts`) and `docs/network-flows.md`
+ * are both generated from it, so the two cannot drift. Everything not listed here is denied.
+ */
+export type FlowTarget =
+  /** A Service rendered in this environment: resolved to the pods it selects and their container ports. */
+  | { readonly kind: 'service'; readonly endpoint: Endpoint }
+  /** Every pod of a namespace, on these ports (members of one store talking to each other). */
+  | { readonly kind: 'namespace'; readonly namespace: string; readonly ports: readonly number[] }
+  /** Cluster DNS. */
+  | { readonly kind: 'dns' }
+  /** Outside the pod network (API server, kubelets, object storage, Kafka): addresses are not known at render time. */
+  | { readonly kind: 'external'; readonly what: string; readonly ports: readonly number[] };
+
+export type FlowSource =
+  | { readonly kind: 'namespace'; readonly namespace: string }
+  /** Pods in the host network namespace reach pods from node addresses, which a NetworkPolicy cannot name. */
+  | { readonly kind: 'host-network'; readonly what: string }
+  /** Namespaces the operator labels `mop.dev/grafana-access: "true"` (an ingress controller, a bastion). */
+  | { readonly kind: 'labelled-namespaces'; readonly label: string };
+
+export interface Flow {
+  readonly id: string;
+  readonly from: FlowSource;
+  readonly to: FlowTarget;
+  readonly purpose: string;
+}
+
+export const GRAFANA_ACCESS_LABEL = 'mop.dev/grafana-access';
+
+function ns(namespace: string): FlowSource {
+  return { kind: 'namespace', namespace };
+}
+function svc(endpoint: Endpoint): FlowTarget {
+  return { kind: 'service', endpoint };
+}
+
+/** Kafka ports from `host:port[,host:port]`. */
+function kafkaPorts(address: string): number[] {
+  return [...new Set(address.split(',').map((hp) => Number(hp.split(':')[1])))].sort((a, b) => a - b);
+}
+
+export function flows(env: Environment): Flow[] {
+  const n = env.namespaces;
+  const e = endpoints(env);
+  const tiered = env.pipeline === 'tiered';
+  // The namespace whose Alloy writes traces to Tempo: the gateway when tiered, the node agent when combined.
+  const traceWriter = tiered ? n.alloy : n.alloyNode;
+  const storeNamespaces = [n.mimir, n.tempo, n.loki];
+  const list: Flow[] = [];
+  const add = (f: Flow) => list.push(f);
+
+  const obiSource: FlowSource = env.instrumentation.networkMetrics ? { kind: 'host-network', what: 'OBI (hostNetwork)' } : ns(n.obi);
+  add({ id: 'obi-otlp-grpc', from: obiSource, to: svc(e.alloyNodeOtlpGrpc), purpose: "OBI exports traces and metrics over OTLP to its node's Alloy agent" });
+  add({ id: 'obi-otlp-http', from: obiSource, to: svc(e.alloyNodeOtlpHttp), purpose: "OBI exports over OTLP/HTTP to its node's Alloy agent" });
+  if (tiered) {
+    add({ id: 'alloy-traces-to-gateway', from: ns(n.alloyNode), to: svc(e.alloyGatewayOtlp), purpose: 'node agents route spans by trace ID to the sampling gateway' });
+    add({ id: 'alloy-gateway-cluster', from: ns(n.alloy), to: { kind: 'namespace', namespace: n.alloy, ports: [PORTS.alloyHttp] }, purpose: 'gateway peers form an Alloy cluster' });
+  }
+  add({ id: 'alloy-traces-to-tempo', from: ns(traceWriter), to: svc(e.tempoOtlpGrpc), purpose: 'sampled traces to Tempo over OTLP' });
+  for (const from of tiered ? [n.alloyNode, n.alloy] : [n.alloyNode]) {
+    add({ id: `${from === n.alloy ? 'gateway' : 'node'}-metrics-to-mimir`, from: ns(from), to: svc(e.mimirPush), purpose: 'metrics to Mimir by remote write' });
+  }
+  add({ id: 'node-logs-to-loki', from: ns(n.alloyNode), to: svc(e.lokiPush), purpose: 'pod logs to Loki' });
+  add({ id: 'tempo-generator-to-mimir', from: ns(n.tempo), to: svc(e.mimirPush), purpose: "Tempo's metrics-generator writes service graphs and span metrics to Mimir" });
+
+  add({ id: 'grafana-to-mimir', from: ns(n.grafana), to: svc(e.mimirQuery), purpose: 'Grafana queries metrics' });
+  add({ id: 'grafana-to-alertmanager', from: ns(n.grafana), to: svc(e.mimirAlertmanager), purpose: 'Grafana reads alerts and silences' });
+  add({ id: 'grafana-to-tempo', from: ns(n.grafana), to: svc(e.tempoQuery), purpose: 'Grafana queries traces' });
+  add({ id: 'grafana-to-loki', from: ns(n.grafana), to: svc(e.lokiQuery), purpose: 'Grafana queries logs' });
+  add({ id: 'users-to-grafana', from: { kind: 'labelled-namespaces', label: GRAFANA_ACCESS_LABEL }, to: svc(e.grafana), purpose: 'users reach Grafana through whatever the operator labels (ingress controller)' });
+
+  const storePorts: Record<string, number[]> = {
+    [n.mimir]: [PORTS.mimirHttp, PORTS.grpc, PORTS.gossip],
+    [n.tempo]: [PORTS.tempoHttp, PORTS.grpc, PORTS.gossip],
+    [n.loki]: [PORTS.lokiHttp, PORTS.grpc, PORTS.gossip],
+  };
+  for (const store of storeNamespaces) {
+    add({ id: `${store}-internal`, from: ns(store), to: { kind: 'namespace', namespace: store, ports: storePorts[store] }, purpose: 'components of one store: HTTP, gRPC and memberlist gossip' });
+  }
+
+  // Self-monitoring: the node agent scrapes the platform's own pods on its node.
+  const selfMetrics: [string, number][] = [
+    [n.mimir, PORTS.mimirHttp], [n.tempo, PORTS.tempoHttp], [n.loki, PORTS.lokiHttp], [n.grafana, PORTS.grafanaHttp],
+  ];
+  if (tiered) selfMetrics.push([n.alloy, PORTS.alloyHttp]);
+  for (const [target, port] of selfMetrics) {
+    add({ id: `scrape-${target}`, from: ns(n.alloyNode), to: { kind: 'namespace', namespace: target, ports: [port] }, purpose: 'the node agent scrapes the platform’s own metrics' });
+  }
+  if (env.instrumentation.networkMetrics) {
+    add({ id: 'node-agent-scrapes-node', from: ns(n.alloyNode), to: { kind: 'external', what: 'kubelet, cAdvisor, and OBI and ebpf_exporter in the host network', ports: [10250, PORTS.obiMetrics, PORTS.ebpfExporter] }, purpose: 'node-level metrics' });
+  } else {
+    add({ id: 'node-agent-scrapes-node', from: ns(n.alloyNode), to: { kind: 'external', what: 'kubelet and cAdvisor', ports: [10250] }, purpose: 'node-level metrics' });
+    add({ id: 'scrape-obi', from: ns(n.alloyNode), to: { kind: 'namespace', namespace: n.obi, ports: [PORTS.obiMetrics, PORTS.ebpfExporter] }, purpose: 'OBI and ebpf_exporter metrics' });
+  }
+
+  const apiClients = [n.obi, n.alloyNode, ...(tiered ? [n.alloy] : [])];
+  for (const client of apiClients) {
+    add({ id: `${client}-to-apiserver`, from: ns(client), to: { kind: 'external', what: 'Kubernetes API server', ports: [443, 6443] }, purpose: 'Kubernetes discovery and metadata' });
+  }
+  if (env.storage.backend !== 'filesystem') {
+    for (const store of storeNamespaces) {
+      add({ id: `${store}-to-object-storage`, from: ns(store), to: { kind: 'external', what: `${env.storage.backend} object storage`, ports: [443] }, purpose: 'blocks, chunks and traces in object storage' });
+    }
+  }
+  if (env.kafka) {
+    for (const store of [n.mimir, n.tempo]) {
+      add({ id: `${store}-to-kafka`, from: ns(store), to: { kind: 'external', what: `Kafka (${env.kafka.address})`, ports: kafkaPorts(env.kafka.address) }, purpose: 'ingest through the Kafka-compatible log' });
+    }
+  }
+  for (const namespace of Object.values(n)) add({ id: `${namespace}-dns`, from: ns(namespace), to: { kind: 'dns' }, purpose: 'cluster DNS' });
+  return list;
+}

@@ -1,0 +1,148 @@
+import { Chart } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { Environment } from '../../environments';
+import { platformLabels } from '../base';
+import { KubeObject } from '../render';
+import { Flow, FlowSource, FlowTarget, flows } from './flows';
+
+const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
+const ANYWHERE = '0.0.0.0/0';
+
+interface ResolvedTarget {
+  readonly namespace?: string;
+  readonly podSelector?: Record<string, string>;
+  readonly ports: readonly { port: number; protocol: 'TCP' | 'UDP' }[];
+}
+
+interface PodTemplateLike {
+  metadata: { namespace?: string };
+  spec: { template: { metadata: { labels?: Record<string, string> }; spec: { containers: { ports?: { name?: string; containerPort: number }[] }[] } } };
+}
+
+/** Resolves a Service endpoint to the pods it selects and the container port behind the Service port. */
+function resolveService(objects: readonly KubeObject[], target: Extract<FlowTarget, { kind: 'service' }>): ResolvedTarget | undefined {
+  const { service, namespace, port } = target.endpoint;
+  const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === service && o.metadata.namespace === namespace);
+  if (!svc) return undefined;
+  const spec = svc.spec as { selector: Record<string, string>; ports: { port: number; targetPort?: string | number }[] };
+  const servicePort = spec.ports.find((p) => p.port === port);
+  if (!servicePort) return undefined;
+  let containerPort = typeof servicePort.targetPort === 'number' ? servicePort.targetPort : servicePort.port;
+  if (typeof servicePort.targetPort === 'string') {
+    const pods = objects.filter((o) => (o.spec as PodTemplateLike['spec'] | undefined)?.template && o.metadata.namespace === namespace) as unknown as PodTemplateLike[];
+    const named = pods
+      .filter((w) => Object.entries(spec.selector).every(([k, v]) => w.spec.template.metadata.labels?.[k] === v))
+      .flatMap((w) => w.spec.template.spec.containers.flatMap((c) => c.ports ?? []))
+      .find((p) => p.name === servicePort.targetPort);
+    if (!named) return undefined;
+    containerPort = named.containerPort;
+  }
+  return { namespace, podSelector: spec.selector, ports: [{ port: containerPort, protocol: 'TCP' }] };
+}
+
+function resolveTarget(objects: readonly KubeObject[], to: FlowTarget): ResolvedTarget | undefined {
+  switch (to.kind) {
+    case 'service':
+      return resolveService(objects, to);
+    case 'namespace':
+      return { namespace: to.namespace, podSelector: {}, ports: to.ports.map((port) => ({ port, protocol: 'TCP' as const })) };
+    case 'dns':
+      return { namespace: 'kube-system', podSelector: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
+    case 'external':
+      return { ports: to.ports.map((port) => ({ port, protocol: 'TCP' as const })) };
+  }
+}
+
+function peerOf(from: FlowSource): k8s.NetworkPolicyPeer[] | undefined {
+  switch (from.kind) {
+    case 'namespace':
+      return [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: from.namespace } }, podSelector: {} }];
+    case 'labelled-namespaces':
+      return [{ namespaceSelector: { matchLabels: { [from.label]: 'true' } } }];
+    case 'host-network':
+      // Node addresses are not known at render time: accept any source, on the listed ports only.
+      return [{ ipBlock: { cidr: ANYWHERE } }];
+  }
+}
+
+function policyPorts(t: ResolvedTarget): k8s.NetworkPolicyPort[] {
+  return t.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
+}
+
+export interface NetworkPlan {
+  readonly flows: readonly Flow[];
+  /** Flows whose target Service is not rendered (a broken graph: the validation tests fail on it). */
+  readonly unresolved: readonly Flow[];
+}
+
+/**
+ * Renders default-deny plus one allow policy per flow and side into the platform chart: an egress policy in the
+ * source namespace and an ingress policy in the target namespace.
+ */
+export function networkPolicies(chart: Chart, env: Environment, objects: readonly KubeObject[]): NetworkPlan {
+  const labels = platformLabels(env, 'network-policy');
+  const policy = (namespace: string, name: string, spec: k8s.NetworkPolicySpec) =>
+    new k8s.KubeNetworkPolicy(chart, `NetworkPolicy-${namespace}-${name}`, { metadata: { name, namespace, labels }, spec });
+
+  const platformNamespaces = Object.values(env.namespaces);
+  for (const namespace of platformNamespaces) policy(namespace, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+
+  const all = flows(env);
+  const unresolved: Flow[] = [];
+  for (const flow of all) {
+    const target = resolveTarget(objects, flow.to);
+    if (!target) {
+      unresolved.push(flow);
+      continue;
+    }
+    if (flow.from.kind === 'namespace') {
+      const to: k8s.NetworkPolicyPeer[] = target.namespace
+        ? [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: target.namespace } }, podSelector: { matchLabels: target.podSelector } }]
+        : [{ ipBlock: { cidr: ANYWHERE } }];
+      policy(flow.from.namespace, `allow-egress-${flow.id}`, { podSelector: {}, policyTypes: ['Egress'], egress: [{ to, ports: policyPorts(target) }] });
+    }
+    if (target.namespace && platformNamespaces.includes(target.namespace)) {
+      policy(target.namespace, `allow-ingress-${flow.id}`, {
+        podSelector: { matchLabels: target.podSelector },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: peerOf(flow.from), ports: policyPorts(target) }],
+      });
+    }
+  }
+  return { flows: all, unresolved };
+}
+
+/** `docs/network-flows.md`, generated on synth from the same graph. */
+export function networkFlowsMarkdown(plans: readonly { env: Environment; plan: NetworkPlan }[]): string {
+  const describeSource = (f: FlowSource) =>
+    f.kind === 'namespace' ? `\`${f.namespace}\`` : f.kind === 'host-network' ? `${f.what} (node addresses)` : `namespaces labelled \`${f.label}: "true"\``;
+  const describeTarget = (t: FlowTarget) => {
+    switch (t.kind) {
+      case 'service':
+        return `Service \`${t.endpoint.service}.${t.endpoint.namespace}\` port ${t.endpoint.port} (${t.endpoint.portName})`;
+      case 'namespace':
+        return `pods in \`${t.namespace}\`, ports ${t.ports.join(', ')}`;
+      case 'dns':
+        return 'kube-dns in `kube-system`, port 53 UDP/TCP';
+      case 'external':
+        return `${t.what}, ports ${t.ports.join(', ')}`;
+    }
+  };
+  const lines = [
+    '# Network flows',
+    '',
+    '<!-- Generated by `npm run synth` from constructs/network/flows.ts. Do not edit by hand. -->',
+    '',
+    'Every MOP namespace denies all ingress and egress by default (`default-deny`). These are the only flows',
+    'allowed, each rendered as an egress policy in the source namespace and an ingress policy at the target.',
+    'Flows to addresses outside the pod network (API server, kubelets, object storage, Kafka) are allowed by port to',
+    '`0.0.0.0/0`, since their addresses are not known at render time; narrow them with your CNI if you can.',
+    '',
+  ];
+  for (const { env, plan } of plans) {
+    lines.push(`## ${env.name}`, '', '| flow | from | to | why |', '|---|---|---|---|');
+    for (const f of plan.flows) lines.push(`| \`${f.id}\` | ${describeSource(f.from)} | ${describeTarget(f.to)} | ${f.purpose} |`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
