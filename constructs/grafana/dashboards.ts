@@ -220,8 +220,8 @@ function sloDashboard(): Dashboard {
   const S = APP;
   const O = `k8s_namespace_name=~"$namespace", service_name=~"$service"`;
   const budget = (record: string, slo: string) =>
-    `1 - (\n  avg_over_time(${record}{${S}}[30d])\n  / on (k8s_namespace_name, service_name) group_left\n  (1 - ${SLO_RECORDS.objective}{${O}, slo="${slo}"})\n)`;
-  const burn = (record: string, slo: string) => `${record}{${S}}\n/ on (k8s_namespace_name, service_name) group_left\n(1 - ${SLO_RECORDS.objective}{${O}, slo="${slo}"})`;
+    `1 - (\n  avg_over_time(${record}{${S}}[30d])\n  / on (k8s_namespace_name, service_name) group_left ()\n  (1 - ${SLO_RECORDS.objective}{${O}, slo="${slo}"})\n)`;
+  const burn = (record: string, slo: string) => `${record}{${S}}\n/ on (k8s_namespace_name, service_name) group_left ()\n(1 - ${SLO_RECORDS.objective}{${O}, slo="${slo}"})`;
   const burnPanels = (kind: 'availability' | 'latency') => {
     const rec = kind === 'availability' ? SLO_RECORDS.errorRatio : SLO_RECORDS.latencyMissRatio;
     return timeseries(

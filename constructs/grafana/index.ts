@@ -85,7 +85,7 @@ function build(ctx: ComponentContext): void {
   const ep = ctx.endpoints.grafana;
   namespace(ctx, ns, 'restricted');
 
-  const datasources = new ConfigFiles(ctx, { id: ID, name: 'grafana-datasources', namespace: ns, files: { 'datasources.yaml': stringify(datasourcesFile(ctx.env, ctx.endpoints), { lineWidth: 0 }) } });
+  const datasources = new ConfigFiles(ctx, { id: ID, name: 'grafana-datasources', namespace: ns, files: { 'datasources.yaml': stringify(datasourcesFile(ctx.env, ctx.endpoints), { lineWidth: 0, aliasDuplicateObjects: false }) } });
   const providers = new ConfigFiles(ctx, { id: ID, name: 'grafana-dashboard-providers', namespace: ns, files: { 'providers.yaml': stringify(dashboardProvidersFile(), { lineWidth: 0 }) } });
   const dashboards = Object.entries(dashboardFiles(ctx.env)).map(
     ([key, d]) => [key, new ConfigFiles(ctx, { id: ID, name: `grafana-dashboards-${key}`, namespace: ns, files: { [d.file]: d.json } })] as const,

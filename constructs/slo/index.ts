@@ -161,8 +161,8 @@ export function sloRuleGroups(slo: SloConfig): RuleGroup[] {
         annotations: {
           summary: `${slo.service} (${slo.namespace}) burns its ${kind} error budget ${a.burnRate}x too fast`,
           description:
-            `{{ $labels.service_name }} in {{ $labels.k8s_namespace_name }}: {{ $value | humanizePercentage }} of ${what} over ${a.longWindow} ` +
-            `(and over ${a.shortWindow}), objective ${objective}%, budget ${tidy(budget * 100)}%. ` +
+            `{{ $labels.service_name }} in {{ $labels.k8s_namespace_name }}: the share of ${what} over ${a.longWindow} ` +
+            `and over ${a.shortWindow} is above ${threshold} (objective ${objective}%, budget ${tidy(budget * 100)}%). ` +
             `At ${a.burnRate}x the 30-day error budget lasts ${days(a.burnRate)}; ${a.budgetSpent} of it is spent when this fires.`,
         },
       });
@@ -185,7 +185,7 @@ export function ruleFileName(slo: SloConfig): string {
 export function mimirRuleFiles(env: Environment): Record<string, string> {
   const files: Record<string, string> = {};
   for (const slo of env.slos) {
-    files[ruleFileName(slo)] = stringify({ groups: sloRuleGroups(slo) }, { lineWidth: 0 });
+    files[ruleFileName(slo)] = stringify({ groups: sloRuleGroups(slo) }, { lineWidth: 0, aliasDuplicateObjects: false });
   }
   return files;
 }

@@ -1,0 +1,96 @@
+/**
+ * Metric names that the platform's components emit, each list with the upstream file it was checked against.
+ * Histograms are listed by base name; `_bucket`, `_count` and `_sum` are accepted for them.
+ */
+export interface MetricList {
+  readonly emitter: string;
+  /** Upstream repository, version and file the names were checked against. */
+  readonly source: string;
+  readonly names: readonly string[];
+  readonly histograms?: readonly string[];
+}
+
+export const KNOWN_METRICS: readonly MetricList[] = [
+  {
+    emitter: 'OBI application metrics (Prometheus exporter)',
+    source:
+      'open-telemetry/opentelemetry-ebpf-instrumentation pkg/export/attributes/metric.go (HTTPServerDuration.Prom) and ' +
+      'open-telemetry/opentelemetry.io content/en/docs/zero-code/obi/metrics.md (current: rpc.server.call.duration → rpc_server_call_duration_seconds)',
+    names: [],
+    histograms: ['http_server_request_duration_seconds', 'http_client_request_duration_seconds', 'rpc_server_call_duration_seconds', 'rpc_client_call_duration_seconds'],
+  },
+  {
+    emitter: 'OBI internal metrics',
+    source: 'open-telemetry/opentelemetry-ebpf-instrumentation pkg/export/attributes/metric_internal.go + metric_internal_test.go (TestInternalPrometheusNames)',
+    names: [
+      'obi_instrumented_processes',
+      'obi_instrumentation_errors_total',
+      'obi_otel_trace_export_errors_total',
+      'obi_otel_metric_export_errors_total',
+      'obi_otel_trace_exports_total',
+      'obi_otel_metric_exports_total',
+      'obi_internal_build_info',
+    ],
+  },
+  {
+    emitter: 'Alloy v1.18.1 otelcol components (collector component telemetry)',
+    source: 'grafana/alloy operations/alloy-mixin/dashboards/opentelemetry.libsonnet',
+    names: ['otelcol_receiver_accepted_spans_total', 'otelcol_receiver_refused_spans_total', 'otelcol_exporter_sent_spans_total', 'otelcol_exporter_send_failed_spans_total'],
+  },
+  {
+    emitter: 'Alloy otelcol.processor.tail_sampling',
+    source:
+      'open-telemetry/opentelemetry-collector-contrib processor/tailsamplingprocessor/metadata.yaml (telemetry.metrics; Alloy prefixes "otelcol_", counters get "_total")',
+    names: [
+      'otelcol_processor_tail_sampling_global_count_traces_sampled_total',
+      'otelcol_processor_tail_sampling_count_spans_sampled_total',
+      'otelcol_processor_tail_sampling_count_traces_sampled_total',
+      'otelcol_processor_tail_sampling_sampling_traces_on_memory',
+      'otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total',
+    ],
+  },
+  {
+    emitter: 'Alloy prometheus.remote_write',
+    source: 'grafana/alloy operations/alloy-mixin/dashboards/prometheus.libsonnet and internal/static/metrics/wal/wal.go (newStorageMetrics)',
+    names: [
+      'prometheus_remote_storage_highest_timestamp_in_seconds',
+      'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
+      'prometheus_remote_storage_samples_total',
+      'prometheus_remote_storage_samples_failed_total',
+      'prometheus_remote_write_wal_storage_active_series',
+      'prometheus_remote_write_wal_samples_appended_total',
+    ],
+  },
+  {
+    emitter: 'Tempo 3.x',
+    source: 'grafana/tempo modules/distributor/distributor.go (distributor_spans_received_total, distributor_bytes_received_total); operations/tempo-mixin/dashboards/tempo-reads.libsonnet',
+    names: ['tempo_distributor_spans_received_total', 'tempo_distributor_bytes_received_total'],
+    histograms: ['tempo_request_duration_seconds'],
+  },
+  {
+    emitter: 'Mimir 3.x',
+    source: 'grafana/mimir operations/mimir-mixin (dashboards/writes.libsonnet, reads.libsonnet, tenants.libsonnet)',
+    names: ['cortex_distributor_received_samples_total', 'cortex_ingester_active_series', 'cortex_ingester_memory_series'],
+    histograms: ['cortex_request_duration_seconds'],
+  },
+  {
+    emitter: 'Loki 3.x',
+    source: 'grafana/loki pkg/loghttp/push/push.go (distributor_bytes_received_total, distributor_lines_received_total); production/loki-mixin/dashboards/loki-reads.libsonnet',
+    names: ['loki_distributor_bytes_received_total', 'loki_distributor_lines_received_total'],
+    histograms: ['loki_request_duration_seconds'],
+  },
+  {
+    emitter: 'Mimir ruler (Prometheus rules engine)',
+    source: 'prometheus/prometheus rules/alerting.go (alertMetricName = "ALERTS")',
+    names: ['ALERTS'],
+  },
+];
+
+export function knownMetricNames(): Set<string> {
+  const out = new Set<string>();
+  for (const list of KNOWN_METRICS) {
+    list.names.forEach((n) => out.add(n));
+    for (const h of list.histograms ?? []) for (const s of ['_bucket', '_count', '_sum']) out.add(`${h}${s}`);
+  }
+  return out;
+}
