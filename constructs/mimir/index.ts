@@ -105,8 +105,9 @@ export function mimirDistributedConfig(env: Environment): Obj {
     frontend_worker: { scheduler_address: `${svc('mimir-query-scheduler-headless')}:${PORTS.grpc}` },
     ruler: {
       rule_path: `${DATA}/ruler`,
-      // Remote evaluation, required with ingest storage: rules run as queries on the query-frontend.
-      query_frontend: { address: `dns:///${svc('mimir-query-frontend-headless')}:${PORTS.grpc}` },
+      // Remote evaluation, required with ingest storage, on a read path of its own (ruler-query-frontend,
+      // ruler-query-scheduler, ruler-querier) as upstream's chart and jsonnet do, so dashboards cannot starve rules.
+      query_frontend: { address: `dns:///${svc('mimir-ruler-query-frontend-headless')}:${PORTS.grpc}` },
     },
     alertmanager: {
       data_dir: `${DATA}/alertmanager`,
@@ -220,6 +221,11 @@ export const mimir: ComponentDefinition = {
     });
     storeComponent(ctx, { ...common, component: 'compactor', kind: 'StatefulSet', ...s.compactor, args: target('compactor'), gossip: true, terminationGracePeriodSeconds: 900, serviceName: false, pdb: true });
     storeComponent(ctx, { ...common, component: 'ruler', kind: 'Deployment', ...s.ruler, args: target('ruler'), env: kafka, extraConfig: [rulesMount], gossip: true, terminationGracePeriodSeconds: 600, serviceName: false, pdb: true });
+    // The ruler's own read path: the same targets, pointed at the ruler query-scheduler by flag.
+    const rulerScheduler = `mimir-ruler-query-scheduler-headless.${ns}.svc.cluster.local:${PORTS.grpc}`;
+    storeComponent(ctx, { ...common, component: 'ruler-query-frontend', kind: 'Deployment', ...s.rulerQueryFrontend, args: [...target('query-frontend'), `-query-frontend.scheduler-address=${rulerScheduler}`], env: kafka, gossip: true, terminationGracePeriodSeconds: 180, serviceName: false, headless: true, pdb: true });
+    storeComponent(ctx, { ...common, component: 'ruler-query-scheduler', kind: 'Deployment', ...s.rulerQueryScheduler, args: target('query-scheduler'), gossip: false, terminationGracePeriodSeconds: 180, serviceName: false, headless: true, pdb: true });
+    storeComponent(ctx, { ...common, component: 'ruler-querier', kind: 'Deployment', ...s.rulerQuerier, args: [...target('querier'), `-querier.scheduler-address=${rulerScheduler}`], env: kafka, gossip: true, terminationGracePeriodSeconds: 180, serviceName: false, pdb: true });
     storeComponent(ctx, { ...common, component: 'alertmanager', kind: 'StatefulSet', ...s.alertmanager, args: target('alertmanager'), gossip: true, terminationGracePeriodSeconds: 900, pdb: true });
   },
 };

@@ -103,6 +103,9 @@ export interface MimirSizing {
   readonly storeGateway: ZonedSize;
   readonly compactor: Size;
   readonly ruler: Size;
+  readonly rulerQueryFrontend: Size;
+  readonly rulerQueryScheduler: Size;
+  readonly rulerQuerier: Size;
   readonly alertmanager: Size;
 }
 
@@ -158,6 +161,10 @@ export function mimirSizing(env: Environment): MimirSizing {
     },
     // Rule evaluation runs remotely on the query path; the ruler itself only schedules groups and sends alerts.
     ruler: { replicas: 2, resources: res(0.2, 512 * 1024 ** 2) },
+    // The ruler read path carries MOP's SLO recording and alerting rules only: a small, steady query load.
+    rulerQueryFrontend: { replicas: 2, resources: res(0.1, 256 * 1024 ** 2) },
+    rulerQueryScheduler: { replicas: 2, resources: res(0.1, 256 * 1024 ** 2) },
+    rulerQuerier: { replicas: 2, resources: res(0.5, 1 * GB) },
     // 1 core per 100 notifications/s and 1 GB per 5,000 firing alerts: MOP's SLO alerts are far below both.
     alertmanager: { replicas: Math.max(rf, 1), resources: res(0.1, 256 * 1024 ** 2), disk: '1Gi' },
   };

@@ -135,7 +135,10 @@ for (const name of ['staging', 'production']) {
       const m = cfg('mimir');
       expect(m.ingest_storage.enabled).toBe(true);
       expect(m.ingest_storage.kafka).toMatchObject({ address: env.kafka!.address, topic: env.kafka!.mimirTopic });
-      expect(m.ruler.query_frontend.address).toMatch(/^dns:\/\/\/mimir-query-frontend-headless\./);
+      expect(m.ruler.query_frontend.address).toMatch(/^dns:\/\/\/mimir-ruler-query-frontend-headless\./);
+      const args = (n: string) => (podSpec(byName('mimir', 'Deployment', n)!).containers[0].args ?? []).join(' ');
+      expect(args('mimir-ruler-query-frontend')).toMatch(/-query-frontend.scheduler-address=mimir-ruler-query-scheduler-headless\./);
+      expect(args('mimir-ruler-querier')).toMatch(/-querier.scheduler-address=mimir-ruler-query-scheduler-headless\./);
       expect(cfg('tempo').ingest.kafka).toMatchObject({ address: env.kafka!.address, topic: env.kafka!.tempoTopic });
       const perZone = replicasOf(byName('mimir', 'StatefulSet', 'mimir-ingester-zone-a')!);
       expect(perZone).toBeLessThanOrEqual(env.kafka!.partitions);

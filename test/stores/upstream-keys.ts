@@ -50,6 +50,8 @@ export const UPSTREAM_KEYS: Record<'mimir' | 'tempo' | 'loki', UpstreamKeys> = {
       '-config.expand-env': 'configuration-parameters/index.md: "Use environment variables in the configuration"',
       '-ingester.ring.instance-availability-zone': 'configuration-parameters/index.md: ingester.ring.instance_availability_zone',
       '-store-gateway.sharding-ring.instance-availability-zone': 'configuration-parameters/index.md: store_gateway.sharding_ring.instance_availability_zone',
+      '-query-frontend.scheduler-address': 'configuration-parameters/index.md: frontend.scheduler_address (ruler-query-frontend)',
+      '-querier.scheduler-address': 'configuration-parameters/index.md: frontend_worker.scheduler_address (ruler-querier)',
     },
   },
   tempo: {
