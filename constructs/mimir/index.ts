@@ -9,7 +9,8 @@ import { mimirSizing } from '../stores/sizing';
 import { mimirBucket, mimirCommonStorage } from '../stores/storage';
 
 const CONFIG_DIR = '/etc/mimir';
-const RULES_DIR = '/etc/mimir/rules';
+/** Outside CONFIG_DIR: a mount point inside a read-only ConfigMap volume cannot be created. */
+const RULES_DIR = '/etc/mimir-rules';
 const DATA = '/data';
 
 type Obj = Record<string, unknown>;

@@ -48,7 +48,7 @@ describe('dev: single-process stores on local disk', () => {
     const vol = (podSpec(workloads(r, 'mimir')[0]) as any).volumes.find((v: Obj) => v.configMap?.name === 'mimir-rules');
     const files = Object.keys((rules.data as Obj) ?? {}).sort();
     expect((vol.configMap.items ?? []).map((i: Obj) => i.path)).toEqual(files.map((f) => `${env.tenant}/${f}`));
-    expect(cfg('mimir').ruler_storage.local.directory).toBe('/etc/mimir/rules');
+    expect(cfg('mimir').ruler_storage.local.directory).toBe('/etc/mimir-rules');
   });
 });
 

@@ -99,7 +99,7 @@ for (const name of ['staging', 'production']) {
       expect(l.schema_config.configs.map((c: Obj) => c.object_store)).toEqual(['s3']);
       expect(l.common.storage.s3.bucketnames).toBe(env.storage.buckets!.lokiChunks);
       // The only `local` backend is Mimir's read-only ruler storage: GitOps rule files from a ConfigMap.
-      expect(m.ruler_storage).toEqual({ backend: 'local', local: { directory: '/etc/mimir/rules' } });
+      expect(m.ruler_storage).toEqual({ backend: 'local', local: { directory: '/etc/mimir-rules' } });
       for (const store of STORES) expect(storeConfig(r, store).text).not.toMatch(/filesystem/);
     });
 
