@@ -343,6 +343,49 @@ function obiScrapes(env: Environment): Statement[] {
   ];
 }
 
+/**
+ * The platform's own metrics (Mimir, Tempo, Loki, Grafana, the Alloy gateway): every MOP pod on this node whose
+ * container port is the component's HTTP port from `PORTS`, at `/metrics`.
+ */
+export function platformScrapeTargets(env: Environment): { namespace: string; port: number }[] {
+  const ns = env.namespaces;
+  return [
+    { namespace: ns.mimir, port: PORTS.mimirHttp },
+    { namespace: ns.tempo, port: PORTS.tempoHttp },
+    { namespace: ns.loki, port: PORTS.lokiHttp },
+    { namespace: ns.grafana, port: PORTS.grafanaHttp },
+    { namespace: ns.alloy, port: PORTS.alloyHttp },
+  ];
+}
+
+function platformScrape(env: Environment): Statement[] {
+  const targets = platformScrapeTargets(env);
+  return [
+    block('discovery.kubernetes', 'platform', onThisNode('pod', [block('namespaces', [attr('names', targets.map((t) => t.namespace))])])),
+    block('discovery.relabel', 'platform', [
+      attr('targets', exp('discovery.kubernetes', 'platform', 'targets')),
+      relabelRule({
+        source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_pod_container_port_number'],
+        separator: ';',
+        regex: targets.map((t) => `${t.namespace};${t.port}`).join('|'),
+        action: 'keep',
+      }),
+      relabelRule({ source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' }),
+      relabelRule({ source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' }),
+      relabelRule({ source_labels: ['__meta_kubernetes_pod_container_name'], target_label: 'container' }),
+      relabelRule({
+        source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_pod_container_name'],
+        separator: '/',
+        target_label: 'job',
+      }),
+    ]),
+    block('prometheus.scrape', 'platform', [
+      attr('targets', exp('discovery.relabel', 'platform', 'output')),
+      attr('forward_to', [exp('prometheus.remote_write', 'mimir', 'receiver')]),
+    ]),
+  ];
+}
+
 /** Host metrics from the host's /proc, /sys and / (mounted read-only). */
 function hostScrape(): Statement[] {
   return [
@@ -449,6 +492,7 @@ export function nodeAgentConfig(env: Environment, endpoints: Endpoints): AlloyFi
     ...kubeletScrapes(env),
     ...hostScrape(),
     ...obiScrapes(env),
+    ...platformScrape(env),
     ...podLogs(env, endpoints),
   );
   return stmts;

@@ -12,7 +12,7 @@ import { staging } from '../../environments/staging';
 import { KubeObject, renderEnvironment } from '../../constructs/render';
 import { PORTS, endpoints } from '../../constructs/endpoints';
 import { GATEWAY_NAME, NODE_AGENT_NAME, STABILITY_LEVEL } from '../../constructs/alloy';
-import { PATHS, gatewayReplicas, latencyBuckets, numTraces, spansPerSecondPerSampler } from '../../constructs/alloy/pipeline';
+import { PATHS, gatewayReplicas, latencyBuckets, numTraces, platformScrapeTargets, spansPerSecondPerSampler } from '../../constructs/alloy/pipeline';
 import { AstExpr, AstFile, AstStmt, parseAlloy, stringValue } from '../alloy/parser';
 import { SHARED } from '../support/paths';
 
@@ -311,6 +311,17 @@ describe.each(Object.keys(ENVS))('Alloy pipeline in %s', (envName) => {
     expect(agent).toContain('/metrics/cadvisor');
     expect(agent).toContain('prometheus.exporter.unix "node"');
     expect(agent).toContain('prometheus.exporter.self "alloy"');
+  });
+
+  test('the platform scrape keeps a container port that a rendered workload of each namespace has', () => {
+    const agent = r.configs[NODE_AGENT_NAME] as string;
+    for (const t of platformScrapeTargets(r.env)) {
+      expect(agent).toContain(`${t.namespace};${t.port}`);
+      if (t.namespace === r.env.namespaces.alloy && r.env.pipeline === 'combined') continue; // no gateway in combined
+      const workloads = r.all.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind) && o.metadata.namespace === t.namespace) as Obj[];
+      const ports = workloads.flatMap((w) => w.spec.template.spec.containers.flatMap((c: Obj) => (c.ports ?? []).map((p: Obj) => p.containerPort)));
+      expect({ namespace: t.namespace, ports }).toEqual({ namespace: t.namespace, ports: expect.arrayContaining([t.port]) });
+    }
   });
 
   test('pod logs lift trace_id into structured metadata', () => {
