@@ -36,5 +36,6 @@ export const dev: EnvironmentInput = {
   slos: [
     { service: 'checkout', namespace: 'demo', objectivePercent: 99, latencyThresholdMs: 500, latencyObjectivePercent: 95 },
   ],
+  experiments: { sloTailSampling: true, serviceDependencyGraph: true, databaseProfiling: true, canaryAnalysis: false },
   grafana: { anonymousRole: 'Admin' },
 };

@@ -144,6 +144,18 @@ export interface SloConfig {
   readonly latencyObjectivePercent: number;
 }
 
+/** The OBI experiments (docs/experiments/), each switched on per environment. */
+export interface ExperimentsConfig {
+  /** Tail sampling keeps every trace that breaches its service's SLO (latency policies from `slos`). */
+  readonly sloTailSampling: boolean;
+  /** Service dependency graph from Tempo service graphs, OBI network metrics and the TCP lifecycle probe. */
+  readonly serviceDependencyGraph: boolean;
+  /** Span metrics by database system and operation, a slowest-queries dashboard and a p99 regression alert. */
+  readonly databaseProfiling: boolean;
+  /** Argo Rollouts AnalysisTemplates per SLO service and an example canary Rollout (needs Argo Rollouts installed). */
+  readonly canaryAnalysis: boolean;
+}
+
 export interface GrafanaConfig {
   readonly anonymousRole: GrafanaRole;
 }
@@ -171,6 +183,7 @@ export interface EnvironmentInput {
   readonly instrumentation: InstrumentationConfig;
   readonly tailSampling: TailSamplingConfig;
   readonly slos: readonly SloConfig[];
+  readonly experiments: ExperimentsConfig;
   readonly grafana: GrafanaConfig;
   /** Default storage class for PVCs; omit to use the cluster default. */
   readonly storageClassName?: string;

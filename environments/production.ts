@@ -58,5 +58,6 @@ export const production: EnvironmentInput = {
     { service: 'payments-api', namespace: 'payments', objectivePercent: 99.95, latencyThresholdMs: 250, latencyObjectivePercent: 99 },
     { service: 'search-api', namespace: 'search', objectivePercent: 99.5, latencyThresholdMs: 800, latencyObjectivePercent: 95 },
   ],
+  experiments: { sloTailSampling: true, serviceDependencyGraph: true, databaseProfiling: true, canaryAnalysis: true },
   grafana: { anonymousRole: 'Viewer' },
 };

@@ -55,5 +55,6 @@ export const staging: EnvironmentInput = {
     { service: 'checkout', namespace: 'shop', objectivePercent: 99.5, latencyThresholdMs: 400, latencyObjectivePercent: 95 },
     { service: 'payments-api', namespace: 'payments', objectivePercent: 99.9, latencyThresholdMs: 300, latencyObjectivePercent: 99 },
   ],
+  experiments: { sloTailSampling: true, serviceDependencyGraph: true, databaseProfiling: true, canaryAnalysis: true },
   grafana: { anonymousRole: 'Editor' },
 };

@@ -94,7 +94,7 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
 
   v.onlyKeys(raw, '', [
     'name', 'tier', 'cluster', 'argocd', 'namespacePrefix', 'stores', 'pipeline', 'storage', 'kafka', 'retention', 'tenant',
-    'workload', 'instrumentation', 'tailSampling', 'slos', 'grafana', 'storageClassName',
+    'workload', 'instrumentation', 'tailSampling', 'slos', 'experiments', 'grafana', 'storageClassName',
   ]);
   v.require(raw, 'name', dnsLabel);
   if (name.length > 40) v.fail('name', 'must be at most 40 characters (it prefixes object names)');
@@ -245,6 +245,12 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     if (seen.has(key)) v.fail(`${at}.service`, `repeats the SLO for ${key}; one SLO per service`);
     seen.add(key);
   });
+
+  const experiments = ['sloTailSampling', 'serviceDependencyGraph', 'databaseProfiling', 'canaryAnalysis'];
+  v.onlyKeys(raw, 'experiments', experiments);
+  for (const key of experiments) v.require(raw, `experiments.${key}`, isBoolean);
+  if (input.experiments.sloTailSampling && input.slos.length === 0) v.fail('experiments.sloTailSampling', 'needs at least one SLO in slos');
+  if (input.experiments.canaryAnalysis && input.slos.length === 0) v.fail('experiments.canaryAnalysis', 'needs at least one SLO in slos');
 
   v.onlyKeys(raw, 'grafana', ['anonymousRole']);
   v.require(raw, 'grafana.anonymousRole', oneOf('Viewer', 'Editor', 'Admin'));

@@ -62,7 +62,9 @@ export function argoCd(chart: Chart, env: Environment, rendered: ReadonlyMap<str
     spec: {
       description: `MOP ${env.name}: the observability platform rendered from ${argo.repoURL}`,
       sourceRepos: [argo.repoURL],
-      destinations: [...Object.values(env.namespaces), argo.namespace].sort().map((namespace) => ({ server: argo.destinationServer, namespace })),
+      destinations: [...new Set([...Object.values(env.namespaces), argo.namespace, ...all.flatMap((o) => o.metadata.namespace ?? [])])]
+        .sort()
+        .map((namespace) => ({ server: argo.destinationServer, namespace })),
       clusterResourceWhitelist: kindsOf(all.filter((o) => CLUSTER_SCOPED.has(o.kind))),
       namespaceResourceWhitelist: [...kindsOf(all.filter((o) => !CLUSTER_SCOPED.has(o.kind))), ...selfKinds].sort((a, b) =>
         `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`),

@@ -41,12 +41,13 @@ describe('Argo CD delivery', () => {
       expect(root.spec.destination.namespace).toBe(r.env.argocd.namespace);
     });
 
-    test(`${r.env.name}: the AppProject allows exactly the repo, the MOP namespaces and the kinds MOP renders`, () => {
+    test(`${r.env.name}: the AppProject allows exactly the repo, the namespaces and the kinds MOP renders`, () => {
       const project = argo.find((o) => o.kind === 'AppProject') as any;
+      const rendered = [...r.objects.values()].flat();
       expect(project.metadata.name).toBe(r.env.argocd.project);
       expect(project.spec.sourceRepos).toEqual([r.env.argocd.repoURL]);
-      expect(project.spec.destinations.map((d: any) => d.namespace).sort()).toEqual([...Object.values(r.env.namespaces), r.env.argocd.namespace].sort());
-      const rendered = [...r.objects.values()].flat();
+      const namespaces = new Set([...Object.values(r.env.namespaces), r.env.argocd.namespace, ...rendered.flatMap((o) => o.metadata.namespace ?? [])]);
+      expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual([...namespaces].sort());
       const kinds = (objs: typeof rendered) => [...new Set(objs.map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`))].sort((a, b) => a.localeCompare(b));
       const clusterKinds = kinds(rendered.filter((o) => !o.metadata.namespace));
       expect(project.spec.clusterResourceWhitelist.map((k: any) => `${k.group}/${k.kind}`)).toEqual(clusterKinds);
