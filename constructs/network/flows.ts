@@ -97,7 +97,8 @@ export function flows(env: Environment): Flow[] {
     add({ id: 'scrape-obi', from: ns(n.alloyNode), to: { kind: 'namespace', namespace: n.obi, ports: [PORTS.obiMetrics, PORTS.ebpfExporter] }, purpose: 'OBI and ebpf_exporter metrics' });
   }
 
-  const apiClients = [n.obi, n.alloyNode, ...(tiered ? [n.alloy] : [])];
+  // The gateway finds its peers by DNS and needs no API access.
+  const apiClients = [n.obi, n.alloyNode];
   for (const client of apiClients) {
     add({ id: `${client}-to-apiserver`, from: ns(client), to: { kind: 'external', what: 'Kubernetes API server', ports: [443, 6443] }, purpose: 'Kubernetes discovery and metadata' });
   }
