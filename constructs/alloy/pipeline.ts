@@ -207,9 +207,6 @@ function selfMetrics(): Statement[] {
  * `input` is where the memory limiter sends traces.
  */
 function samplingSection(env: Environment, endpoints: Endpoints, gatewayReplicaLabel: boolean): Statement[] {
-  const toMetrics = gatewayReplicaLabel
-    ? exp('prometheus.relabel', 'gateway_replica', 'receiver')
-    : exp('prometheus.remote_write', 'mimir', 'receiver');
   const out: Statement[] = [
     block('otelcol.connector.spanmetrics', 'default', [
       attr('namespace', 'traces.span.metrics'),
@@ -222,23 +219,25 @@ function samplingSection(env: Environment, endpoints: Endpoints, gatewayReplicaL
       attr('metrics_flush_interval', '15s'),
       output({ metrics: [exp('otelcol.exporter.prometheus', 'connectors', 'input')] }),
     ]),
-    block('otelcol.exporter.prometheus', 'connectors', [attr('forward_to', [toMetrics])]),
-  ];
-  if (gatewayReplicaLabel) {
-    // Several gateways derive series with the same labels (similar spans of different traces land on different
-    // replicas); a stable per-replica label keeps every series single-writer (upstream: otelcol.exporter.loadbalancing,
-    // "Choose a load balancing strategy"). The pod name is bounded by the replica count and survives restarts.
-    out.push(
-      block('prometheus.relabel', 'gateway_replica', [
-        attr('forward_to', [exp('prometheus.remote_write', 'mimir', 'receiver')]),
-        block('rule', [
-          attr('action', 'replace'),
-          attr('target_label', 'alloy_gateway'),
-          attr('replacement', call('sys.env', POD_NAME_ENV)),
-        ]),
+    block('otelcol.exporter.prometheus', 'connectors', [attr('forward_to', [exp('prometheus.relabel', 'connectors', 'receiver')])]),
+    block('prometheus.relabel', 'connectors', [
+      attr('forward_to', [exp('prometheus.remote_write', 'mimir', 'receiver')]),
+      // Tempo's metrics-generator writes `traces_service_graph_*` from the traces it stores (so exemplars always
+      // resolve); these edges count every span before sampling, under their own name, so no series has two writers.
+      block('rule', [
+        attr('source_labels', ['__name__']),
+        attr('regex', `${SERVICE_GRAPH_PREFIX}(.+)`),
+        attr('target_label', '__name__'),
+        attr('replacement', `${UNSAMPLED_SERVICE_GRAPH_PREFIX}$1`),
       ]),
-    );
-  }
+      // Several gateways derive series with the same labels (similar spans of different traces land on different
+      // replicas); a stable per-replica label keeps every series single-writer (upstream: otelcol.exporter.loadbalancing,
+      // "Choose a load balancing strategy"). The pod name is bounded by the replica count and survives restarts.
+      ...(gatewayReplicaLabel
+        ? [block('rule', [attr('action', 'replace'), attr('target_label', 'alloy_gateway'), attr('replacement', call('sys.env', POD_NAME_ENV))])]
+        : []),
+    ]),
+  ];
   out.push(
     block('otelcol.processor.tail_sampling', 'default', [
       attr('decision_wait', env.tailSampling.decisionWait),
@@ -258,6 +257,10 @@ function samplingSection(env: Environment, endpoints: Endpoints, gatewayReplicaL
   );
   return out;
 }
+
+/** Service-graph series: Tempo's names, and the renamed pre-sampling copy Alloy writes. */
+export const SERVICE_GRAPH_PREFIX = 'traces_service_graph_';
+export const UNSAMPLED_SERVICE_GRAPH_PREFIX = 'traces_service_graph_unsampled_';
 
 /** Upstream's default span-metrics buckets (spanmetrics.md, `explicit` block). */
 const DEFAULT_BUCKETS_MS = [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10000, 15000];
