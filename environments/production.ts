@@ -54,9 +54,9 @@ export const production: EnvironmentInput = {
   },
   tailSampling: { baselinePercent: 5, spansPerSecondLimit: 10_000, decisionWait: '10s' },
   slos: [
-    { service: 'checkout', namespace: 'shop', objectivePercent: 99.9, latencyThresholdMs: 300, latencyObjectivePercent: 99 },
+    { service: 'checkout', namespace: 'shop', objectivePercent: 99.9, latencyThresholdMs: 250, latencyObjectivePercent: 99 },
     { service: 'payments-api', namespace: 'payments', objectivePercent: 99.95, latencyThresholdMs: 250, latencyObjectivePercent: 99 },
-    { service: 'search-api', namespace: 'search', objectivePercent: 99.5, latencyThresholdMs: 800, latencyObjectivePercent: 95 },
+    { service: 'search-api', namespace: 'search', objectivePercent: 99.5, latencyThresholdMs: 750, latencyObjectivePercent: 95 },
   ],
   experiments: { sloTailSampling: true, serviceDependencyGraph: true, databaseProfiling: true, canaryAnalysis: true },
   grafana: { anonymousRole: 'Viewer' },

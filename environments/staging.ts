@@ -52,8 +52,8 @@ export const staging: EnvironmentInput = {
   },
   tailSampling: { baselinePercent: 10, spansPerSecondLimit: 2_000, decisionWait: '10s' },
   slos: [
-    { service: 'checkout', namespace: 'shop', objectivePercent: 99.5, latencyThresholdMs: 400, latencyObjectivePercent: 95 },
-    { service: 'payments-api', namespace: 'payments', objectivePercent: 99.9, latencyThresholdMs: 300, latencyObjectivePercent: 99 },
+    { service: 'checkout', namespace: 'shop', objectivePercent: 99.5, latencyThresholdMs: 500, latencyObjectivePercent: 95 },
+    { service: 'payments-api', namespace: 'payments', objectivePercent: 99.9, latencyThresholdMs: 250, latencyObjectivePercent: 99 },
   ],
   experiments: { sloTailSampling: true, serviceDependencyGraph: true, databaseProfiling: true, canaryAnalysis: true },
   grafana: { anonymousRole: 'Editor' },

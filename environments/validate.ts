@@ -1,3 +1,4 @@
+import { OBI_DURATION_BUCKETS_SECONDS } from '../constructs/slo/buckets';
 import { Environment, EnvironmentInput, Namespaces } from './model';
 
 /** A rejected environment configuration. The message is one line: environment, field, what is allowed. */
@@ -20,6 +21,8 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const HOST_PORT = /^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$/;
 
 type Check = (value: unknown) => string | undefined;
+
+const LATENCY_BOUNDARIES_MS = OBI_DURATION_BUCKETS_SECONDS.filter((b) => b > 0).map((b) => Math.round(b * 1000));
 
 /** Walks an untrusted object and reports the first violation as an `EnvironmentConfigError`. */
 class Validator {
@@ -239,7 +242,11 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     v.require(raw, `${at}.service`, isString(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a service name as OBI reports it'));
     v.require(raw, `${at}.namespace`, dnsLabel);
     v.require(raw, `${at}.objectivePercent`, isNumber(50, 99.999));
-    v.require(raw, `${at}.latencyThresholdMs`, isNumber(1, 600000));
+    v.require(raw, `${at}.latencyThresholdMs`, (ms) =>
+      typeof ms === 'number' && LATENCY_BOUNDARIES_MS.includes(ms)
+        ? undefined
+        : `must be a bucket boundary of OBI's request-duration histogram (${LATENCY_BOUNDARIES_MS.join(', ')} ms), so the latency SLI is exact; got ${JSON.stringify(ms)}`,
+    );
     v.require(raw, `${at}.latencyObjectivePercent`, isNumber(50, 99.999));
     const key = `${slo.namespace}/${slo.service}`;
     if (seen.has(key)) v.fail(`${at}.service`, `repeats the SLO for ${key}; one SLO per service`);

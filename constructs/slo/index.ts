@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { Environment, SloConfig } from '../../environments';
+import { OBI_DURATION_BUCKETS_SECONDS } from './buckets';
 
 /**
  * SLO recording rules and multi-window, multi-burn-rate alerts (Google SRE workbook, "Alerting on SLOs") computed
@@ -12,8 +13,8 @@ import { Environment, SloConfig } from '../../environments';
  * - default duration buckets (pkg/export/otel/common.go DefaultBuckets.DurationHistogram).
  */
 
-/** OBI's default `DurationHistogram` bucket boundaries, in seconds. */
-export const OBI_DURATION_BUCKETS_SECONDS: readonly number[] = [0, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+export { OBI_DURATION_BUCKETS_SECONDS };
 
 export const OBI_HTTP_SERVER = {
   count: 'http_server_request_duration_seconds_count',

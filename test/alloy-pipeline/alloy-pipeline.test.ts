@@ -463,13 +463,13 @@ describe('tail sampling follows the environment', () => {
   test('adding an SLO adds a latency policy and a histogram bucket at its threshold', () => {
     const changed: EnvironmentInput = {
       ...dev,
-      slos: [...dev.slos, { service: 'cart.v2', namespace: 'demo', objectivePercent: 99, latencyThresholdMs: 1234, latencyObjectivePercent: 90 }],
+      slos: [...dev.slos, { service: 'cart.v2', namespace: 'demo', objectivePercent: 99, latencyThresholdMs: 2500, latencyObjectivePercent: 90 }],
     };
     const p = policies(samplerConfig(changed));
-    expect(p.list).toContainEqual(expect.objectContaining({ name: 'slow_cart_v2', type: 'and', services: ['cart.v2'], thresholdMs: 1234 }));
-    expect(policies(samplerConfig(dev)).list.some((x) => x.thresholdMs === 1234)).toBe(false);
-    expect(latencyBuckets(loadEnvironment(changed))).toContain('1234ms');
-    expect(render(changed).configs[NODE_AGENT_NAME]).toContain('"1234ms"');
+    expect(p.list).toContainEqual(expect.objectContaining({ name: 'slow_cart_v2', type: 'and', services: ['cart.v2'], thresholdMs: 2500 }));
+    expect(policies(samplerConfig(dev)).list.some((x) => x.thresholdMs === 2500)).toBe(false);
+    expect(latencyBuckets(loadEnvironment(changed))).toContain('2500ms');
+    expect(render(changed).configs[NODE_AGENT_NAME]).toContain('"2500ms"');
   });
 
   test('gateway replicas follow workload.spansPerSecond', () => {

@@ -39,6 +39,7 @@ const CASES: [string, EnvironmentInput, string, string, RegExp][] = [
   ['instrumenting a platform namespace', variant(dev, (e) => (e.instrumentation.namespaces = ['mop-mimir'])), 'dev', 'instrumentation.namespaces', /platform's own namespace/],
   ['baseline above 100 %', variant(staging, (e) => (e.tailSampling.baselinePercent = 150)), 'staging', 'tailSampling.baselinePercent', /between 0 and 100/],
   ['SLO objective of 100 %', variant(production, (e) => (e.slos[0].objectivePercent = 100)), 'production', 'slos.0.objectivePercent', /between 50 and 99.999/],
+  ['SLO latency threshold between histogram buckets', variant(staging, (e) => (e.slos[0].latencyThresholdMs = 400)), 'staging', 'slos.0.latencyThresholdMs', /bucket boundary of OBI's request-duration histogram \(5, 10, 25/],
   ['two SLOs for one service', variant(production, (e) => e.slos.push({ ...e.slos[0] })), 'production', 'slos.3.service', /one SLO per service/],
   ['anonymous Admin in production', variant(production, (e) => (e.grafana.anonymousRole = 'Admin')), 'production', 'grafana.anonymousRole', /must be Viewer in production/],
   ['non-https repo URL', variant(dev, (e) => (e.argocd.repoURL = 'ftp://example.org/repo')), 'dev', 'argocd.repoURL', /Git URL/],
