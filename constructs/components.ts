@@ -1,4 +1,5 @@
 import { alloy } from './alloy';
+import { rollouts } from './experiments/canary';
 import { grafana } from './grafana';
 import { loki } from './loki';
 import { mimir } from './mimir';
@@ -6,5 +7,6 @@ import { obi } from './obi';
 import { ComponentDefinition } from './platform';
 import { tempo } from './tempo';
 
-/** Every component, in the order Argo CD applies them (stores, then the pipeline, then OBI, then Grafana). */
-export const COMPONENTS: readonly ComponentDefinition[] = [mimir, tempo, loki, alloy, obi, grafana];
+/** Every component, in the order Argo CD applies them (stores, then the pipeline, then OBI, then Grafana, then
+ * the canary-analysis experiment, which only renders when `experiments.canaryAnalysis` is on). */
+export const COMPONENTS: readonly ComponentDefinition[] = [mimir, tempo, loki, alloy, obi, grafana, rollouts];

@@ -20,6 +20,8 @@ export const SYNC_WAVES: Readonly<Record<string, number>> = {
   alloy: 2,
   obi: 3,
   grafana: 4,
+  /** Canary analysis objects in application namespaces (experiment `canaryAnalysis`). */
+  rollouts: 5,
 };
 
 /** Client-side apply keeps a last-applied annotation, capped at 256 KiB; objects near it need server-side apply. */
