@@ -37,12 +37,17 @@ export function selectEnvironments(only: readonly string[] = [], all: readonly E
 }
 
 function writeTree(root: string, rendered: RenderedEnvironment): void {
-  fs.mkdirSync(root, { recursive: true });
+  const made = new Set<string>();
   for (const [rel, content] of rendered.files) {
     const file = path.join(root, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const dir = path.dirname(file);
+    if (!made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
     fs.writeFileSync(file, content);
   }
+  fs.mkdirSync(root, { recursive: true });
 }
 
 /** Renders and swaps into place. Returns the rendered environments. Throws without touching `outdir` on failure. */
