@@ -16,7 +16,8 @@ import {
 } from '../base';
 import { Endpoints } from '../endpoints';
 import { imageOf } from '../versions';
-import { DashboardKey, buildDashboards } from './dashboards';
+import { buildDashboards } from './dashboards';
+import { experimentDashboards } from './experiments';
 import { datasourcesFile } from './datasources';
 
 /** Grafana's uid/gid in the official image. */
@@ -70,12 +71,15 @@ export function dashboardProvidersFile(): Record<string, unknown> {
   };
 }
 
-/** Dashboard JSON files, one ConfigMap each (so none nears the 1 MiB object limit). */
-export function dashboardFiles(env: Environment): Record<DashboardKey, { file: string; json: string }> {
-  const dashboards = buildDashboards(env);
-  const out = {} as Record<DashboardKey, { file: string; json: string }>;
-  for (const key of Object.keys(dashboards) as DashboardKey[]) {
-    out[key] = { file: `${dashboards[key].uid}.json`, json: `${JSON.stringify(dashboards[key], null, 2)}\n` };
+/**
+ * Dashboard JSON files, one ConfigMap each (so none nears the 1 MiB object limit): the six platform dashboards plus
+ * those of the experiments the environment switches on (`constructs/grafana/experiments.ts`).
+ */
+export function dashboardFiles(env: Environment): Record<string, { file: string; json: string }> {
+  const dashboards = { ...buildDashboards(env), ...experimentDashboards(env) };
+  const out: Record<string, { file: string; json: string }> = {};
+  for (const [key, d] of Object.entries(dashboards)) {
+    out[key] = { file: `${d.uid}.json`, json: `${JSON.stringify(d, null, 2)}\n` };
   }
   return out;
 }

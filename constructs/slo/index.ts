@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { Environment, SloConfig } from '../../environments';
+import { databaseProfilingRuleFiles } from '../experiments/database-profiling';
 import { OBI_DURATION_BUCKETS_SECONDS } from './buckets';
 
 /**
@@ -181,12 +182,13 @@ export function ruleFileName(slo: SloConfig): string {
 }
 
 /**
- * Prometheus rule files (file name → YAML with `groups`) for the Mimir ruler, one per SLO of the environment.
+ * Prometheus rule files (file name → YAML with `groups`) for the Mimir ruler, one per SLO of the environment, plus
+ * the rule files of the experiments the environment switches on (`experiment-*.yaml`, constructs/experiments/).
  */
 export function mimirRuleFiles(env: Environment): Record<string, string> {
   const files: Record<string, string> = {};
   for (const slo of env.slos) {
     files[ruleFileName(slo)] = stringify({ groups: sloRuleGroups(slo) }, { lineWidth: 0, aliasDuplicateObjects: false });
   }
-  return files;
+  return { ...files, ...databaseProfilingRuleFiles(env) };
 }

@@ -17,7 +17,7 @@ import { ENVIRONMENTS, Environment, loadEnvironment } from '../../environments';
 import { KubeObject, renderEnvironment } from '../../constructs/render';
 import { DASHBOARD_UIDS, buildDashboards } from '../../constructs/grafana/dashboards';
 import { DATASOURCE_UIDS, TRACES_TO_METRICS_QUERIES } from '../../constructs/grafana/datasources';
-import { DASHBOARDS_PATH, GRAFANA_UID } from '../../constructs/grafana';
+import { DASHBOARDS_PATH, GRAFANA_UID, dashboardFiles } from '../../constructs/grafana';
 import { endpoints, url } from '../../constructs/endpoints';
 import { imageOf } from '../../constructs/versions';
 import { mimirRuleFiles } from '../../constructs/slo';
@@ -96,7 +96,7 @@ describe.each(rendered)('grafana in $env.name', ({ env, objects }) => {
 
   test('every ConfigMap is mounted, carries a checksum on the pod and stays far below 1 MiB', () => {
     const configMaps = objects.filter((o) => o.kind === 'ConfigMap') as (KubeObject & { data: Record<string, string> })[];
-    expect(configMaps.length).toBe(2 + Object.keys(DASHBOARD_UIDS).length);
+    expect(configMaps.length).toBe(2 + Object.keys(dashboardFiles(env)).length); // six + switched-on experiment dashboards
     const annotations = deployment.spec.template.metadata.annotations as Record<string, string>;
     for (const cm of configMaps) {
       expect(pod.volumes.some((v: any) => v.configMap?.name === cm.metadata.name)).toBe(true);
@@ -111,7 +111,7 @@ describe.each(rendered)('grafana in $env.name', ({ env, objects }) => {
     const provider = parse(cm.data['providers.yaml']).providers[0];
     expect(provider).toMatchObject({ type: 'file', options: { path: DASHBOARDS_PATH } });
     const dashboardMounts = c.volumeMounts.filter((m: { mountPath: string }) => m.mountPath.startsWith(`${DASHBOARDS_PATH}/`));
-    expect(dashboardMounts).toHaveLength(Object.keys(DASHBOARD_UIDS).length);
+    expect(dashboardMounts).toHaveLength(Object.keys(dashboardFiles(env)).length);
   });
 
   test('datasources use fixed UIDs, endpoints.ts URLs and the tenant header', () => {

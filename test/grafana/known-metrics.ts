@@ -80,6 +80,32 @@ export const KNOWN_METRICS: readonly MetricList[] = [
     histograms: ['loki_request_duration_seconds'],
   },
   {
+    emitter: 'OBI database client metrics (experiment databaseProfiling)',
+    source:
+      'open-telemetry/opentelemetry-ebpf-instrumentation pkg/export/attributes/metric.go (DBClientDuration.Prom) and attr_defs.go ' +
+      '(DBClientDuration section: db.system.name, db.operation.name, error.type, server.address + application attributes)',
+    names: [],
+    histograms: ['db_client_operation_duration_seconds'],
+  },
+  {
+    emitter: 'OBI network metrics (experiment serviceDependencyGraph)',
+    source:
+      'open-telemetry/opentelemetry-ebpf-instrumentation pkg/export/attributes/metric.go (NetworkFlow.Prom) and attr_defs.go ' +
+      '(networkKubeAttributes: k8s.src/dst.owner.name, k8s.src/dst.namespace shown by default)',
+    names: ['obi_network_flow_bytes_total'],
+  },
+  {
+    emitter: 'Alloy otelcol.connector.servicegraph (experiment serviceDependencyGraph)',
+    source: 'open-telemetry/opentelemetry-collector-contrib connector/servicegraphconnector (traces_service_graph_request_total, _failed_total); docs/alloy.md',
+    names: ['traces_service_graph_request_total', 'traces_service_graph_request_failed_total'],
+  },
+  {
+    emitter: 'ebpf_exporter tcp_lifecycle probe (prefix ebpf_exporter_)',
+    source: 'ebpf/tcp_lifecycle.yaml (metrics.counters / metrics.histograms names); cloudflare/ebpf_exporter exporter/exporter.go (prefix)',
+    names: ['ebpf_exporter_tcp_connections_established_total', 'ebpf_exporter_tcp_connect_failures_total'],
+    histograms: ['ebpf_exporter_tcp_connect_latency_seconds'],
+  },
+  {
     emitter: 'Mimir ruler (Prometheus rules engine)',
     source: 'prometheus/prometheus rules/alerting.go (alertMetricName = "ALERTS")',
     names: ['ALERTS'],
