@@ -23,6 +23,8 @@ export const dev: EnvironmentInput = {
     samplesPerSecond: 3_000,
     spansPerSecond: 100,
     bytesPerSpan: 600,
+    traceErrorRatio: 0.05,
+    traceSlowRatio: 0.05,
     logsGBPerDay: 1,
     queriesPerSecond: 1,
   },

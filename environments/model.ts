@@ -98,6 +98,10 @@ export interface WorkloadProfile {
   readonly samplesPerSecond: number;
   readonly spansPerSecond: number;
   readonly bytesPerSpan: number;
+  /** Share of traces that contain an error span (0..1). */
+  readonly traceErrorRatio: number;
+  /** Share of traces slower than their service's SLO latency threshold (0..1). */
+  readonly traceSlowRatio: number;
   readonly logsGBPerDay: number;
   readonly queriesPerSecond: number;
 }

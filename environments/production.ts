@@ -43,6 +43,8 @@ export const production: EnvironmentInput = {
     samplesPerSecond: 200_000,
     spansPerSecond: 40_000,
     bytesPerSpan: 700,
+    traceErrorRatio: 0.01,
+    traceSlowRatio: 0.02,
     logsGBPerDay: 500,
     queriesPerSecond: 20,
   },

@@ -41,6 +41,8 @@ export const staging: EnvironmentInput = {
     samplesPerSecond: 35_000,
     spansPerSecond: 5_000,
     bytesPerSpan: 700,
+    traceErrorRatio: 0.02,
+    traceSlowRatio: 0.03,
     logsGBPerDay: 50,
     queriesPerSecond: 5,
   },

@@ -195,11 +195,13 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
 
   v.require(raw, 'tenant', isString(TENANT, 'a tenant ID: letters, digits and !._*\'()- up to 150 characters'));
 
-  v.onlyKeys(raw, 'workload', ['activeSeries', 'samplesPerSecond', 'spansPerSecond', 'bytesPerSpan', 'logsGBPerDay', 'queriesPerSecond']);
+  v.onlyKeys(raw, 'workload', ['activeSeries', 'samplesPerSecond', 'spansPerSecond', 'bytesPerSpan', 'traceErrorRatio', 'traceSlowRatio', 'logsGBPerDay', 'queriesPerSecond']);
   v.require(raw, 'workload.activeSeries', isNumber(1, 1e10, true));
   v.require(raw, 'workload.samplesPerSecond', isNumber(1, 1e9));
   v.require(raw, 'workload.spansPerSecond', isNumber(0, 1e9));
   v.require(raw, 'workload.bytesPerSpan', isNumber(1, 1e6));
+  v.require(raw, 'workload.traceErrorRatio', isNumber(0, 1));
+  v.require(raw, 'workload.traceSlowRatio', isNumber(0, 1));
   v.require(raw, 'workload.logsGBPerDay', isNumber(0, 1e6));
   v.require(raw, 'workload.queriesPerSecond', isNumber(0, 1e6));
 

@@ -6,10 +6,7 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = path.join(root, '.build', 'main.js');
-const metafile = path.join(root, '.build', 'main.meta.json');
-
-function upToDate() {
+function upToDate(outfile, metafile) {
   if (!fs.existsSync(outfile) || !fs.existsSync(metafile)) return false;
   const built = fs.statSync(outfile).mtimeMs;
   const inputs = Object.keys(JSON.parse(fs.readFileSync(metafile, 'utf8')).inputs).map((p) => path.join(root, p));
@@ -17,11 +14,15 @@ function upToDate() {
   return inputs.every((p) => fs.existsSync(p) && fs.statSync(p).mtimeMs <= built);
 }
 
-export async function ensureBundle() {
-  if (upToDate()) return outfile;
+/** Bundles `entry` (relative to the project root) into `.build/<name>.js` unless it is current; returns its path. */
+export async function ensureBundle(entry = 'main.ts') {
+  const name = path.basename(entry, '.ts');
+  const outfile = path.join(root, '.build', `${name}.js`);
+  const metafile = path.join(root, '.build', `${name}.meta.json`);
+  if (upToDate(outfile, metafile)) return outfile;
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: [path.join(root, 'main.ts')],
+    entryPoints: [path.join(root, entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -36,4 +37,4 @@ export async function ensureBundle() {
   return outfile;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await ensureBundle();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await ensureBundle(process.argv[2]);

@@ -117,7 +117,9 @@ export function samplingPolicies(env: Environment): Block[] {
       block('status_code', [attr('status_codes', ['ERROR'])]),
     ]),
   ];
-  for (const slo of [...env.slos].sort((a, b) => a.service.localeCompare(b.service))) {
+  // SLO-driven tail sampling (docs/experiments/slo-tail-sampling.md): keep every trace slower than its service's SLO.
+  const sloServices = env.experiments.sloTailSampling ? [...env.slos].sort((a, b) => a.service.localeCompare(b.service)) : [];
+  for (const slo of sloServices) {
     policies.push(
       block('policy', [
         attr('name', `slow_${ident(slo.service)}`),

@@ -9,6 +9,7 @@ const times = (input: EnvironmentInput, f: number, partitions: number): Environm
   ...input,
   kafka: { ...input.kafka!, partitions },
   workload: {
+    ...input.workload,
     activeSeries: input.workload.activeSeries * f,
     samplesPerSecond: input.workload.samplesPerSecond * f,
     spansPerSecond: input.workload.spansPerSecond * f,
