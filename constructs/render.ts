@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
-import { dump } from 'js-yaml';
 import { Environment } from '../environments';
 import { argoCd } from './argocd';
+import { toYaml } from './base/yaml';
 import { COMPONENTS } from './components';
 import { NetworkPlan, networkPolicies } from './network/policies';
 import { ComponentDefinition, PLATFORM_COMPONENT, buildPlatform } from './platform';
@@ -37,14 +37,7 @@ function fileNames(list: readonly KubeObject[]): string[] {
   return list.map((o) => fileNameOf(o, count.get(fileNameOf(o))! > 1));
 }
 
-/**
- * YAML as Kubernetes and reviewers read it: keys in the order cdk8s sorted them, no line folding, multi-line strings
- * as literal blocks, and strings YAML 1.1 would misread (`on`, `yes`, `y`) quoted (js-yaml's default compat mode).
- * js-yaml rather than `yaml` here: it emits the same documents about three times faster (docs/performance.md).
- */
-export function toYaml(obj: unknown): string {
-  return dump(obj, { lineWidth: -1, noRefs: true, sortKeys: false });
-}
+export { toYaml };
 
 function objectsOf(chart: Chart): KubeObject[] {
   const list = chart.toJson() as KubeObject[];

@@ -3,3 +3,4 @@ export * from './context';
 export * from './labels';
 export * from './objects';
 export * from './security';
+export * from './yaml';

@@ -1,6 +1,5 @@
-import { stringify } from 'yaml';
 import { Environment } from '../../environments';
-import { ConfigFiles, namespace } from '../base';
+import { ConfigFiles, namespace, toYaml } from '../base';
 import { PORTS } from '../endpoints';
 import { ComponentDefinition } from '../platform';
 import { clusterLabel, gossipJoin, gossipService, storeComponent, zones } from '../stores/common';
@@ -78,7 +77,7 @@ export function lokiDistributedConfig(env: Environment): Obj {
 
 export function lokiConfigYaml(env: Environment): string {
   const config = env.stores.loki === 'monolithic' ? lokiMonolithicConfig(env) : lokiDistributedConfig(env);
-  return stringify(config, { lineWidth: 0 });
+  return toYaml(config);
 }
 
 const BASE_ARGS = [`-config.file=${CONFIG_DIR}/loki.yaml`, '-config.expand-env=true'];

@@ -1,6 +1,5 @@
-import { stringify } from 'yaml';
 import { Environment } from '../../environments';
-import { ConfigFiles, namespace } from '../base';
+import { ConfigFiles, namespace, toYaml } from '../base';
 import { PORTS, endpoints, url } from '../endpoints';
 import { ComponentDefinition } from '../platform';
 import { mimirRuleFiles } from '../slo';
@@ -122,11 +121,11 @@ export function mimirDistributedConfig(env: Environment): Obj {
 }
 
 /** Alertmanager configuration used for tenants that have not uploaded their own: one receiver, no integrations. */
-const ALERTMANAGER_FALLBACK = stringify({ route: { receiver: 'default' }, receivers: [{ name: 'default' }] });
+const ALERTMANAGER_FALLBACK = toYaml({ route: { receiver: 'default' }, receivers: [{ name: 'default' }] });
 
 export function mimirConfigYaml(env: Environment): string {
   const config = env.stores.mimir === 'monolithic' ? mimirMonolithicConfig(env) : mimirDistributedConfig(env);
-  return stringify(config, { lineWidth: 0 });
+  return toYaml(config);
 }
 
 const BASE_ARGS = [`-config.file=${CONFIG_DIR}/mimir.yaml`, '-config.expand-env=true'];

@@ -1,10 +1,10 @@
+import { toYaml } from '../base';
 /**
  * The OBI configuration file (`ebpf-instrument-config.yml`, read through `OTEL_EBPF_CONFIG_PATH`).
  *
  * Every key written here is listed in `OBI_CONFIG_KEYS` with the upstream file that defines it, for the pinned
  * `VERSIONS.obi` release. test/obi checks that the rendered file uses no other key.
  */
-import { stringify } from 'yaml';
 import { Environment } from '../../environments';
 import { Endpoints, PORTS, url } from '../endpoints';
 
@@ -102,5 +102,5 @@ export function obiConfig(env: Environment, endpoints: Endpoints): Record<string
 
 /** The config file text. */
 export function obiConfigYaml(env: Environment, endpoints: Endpoints): string {
-  return stringify(obiConfig(env, endpoints), { lineWidth: 0 });
+  return toYaml(obiConfig(env, endpoints));
 }

@@ -1,6 +1,5 @@
-import { stringify } from 'yaml';
 import { Environment } from '../../environments';
-import { ConfigFiles, namespace } from '../base';
+import { ConfigFiles, namespace, toYaml } from '../base';
 import { PORTS, url } from '../endpoints';
 import { ComponentDefinition } from '../platform';
 import { ENV_VARS, clusterLabel, gossipJoin, gossipService, kafkaEnv, placeholder, storeComponent, toGoDuration, zones } from '../stores/common';
@@ -84,7 +83,7 @@ export function tempoDistributedConfig(env: Environment, mimirPushUrl: string): 
 
 export function tempoConfigYaml(env: Environment, mimirPushUrl: string): string {
   const config = env.stores.tempo === 'monolithic' ? tempoMonolithicConfig(env, mimirPushUrl) : tempoDistributedConfig(env, mimirPushUrl);
-  return stringify(config, { lineWidth: 0 });
+  return toYaml(config);
 }
 
 const BASE_ARGS = [`-config.file=${CONFIG_DIR}/tempo.yaml`, '-config.expand-env=true'];
