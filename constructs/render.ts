@@ -55,7 +55,11 @@ export const ARGOCD_COMPONENT = 'argocd';
 export function renderEnvironment(env: Environment, components: readonly ComponentDefinition[] = COMPONENTS): RenderedEnvironment {
   const { app, platformChart, charts } = buildPlatform(env, components);
   const componentObjects = new Map<string, KubeObject[]>();
-  for (const [name, chart] of charts) componentObjects.set(name, objectsOf(chart));
+  for (const [name, chart] of charts) {
+    const list = objectsOf(chart);
+    // A component switched off renders nothing, and so gets no folder and no Application.
+    if (list.length) componentObjects.set(name, list);
+  }
 
   const network = networkPolicies(platformChart, env, [...componentObjects.values()].flat());
   const objects = new Map<string, KubeObject[]>([[PLATFORM_COMPONENT, objectsOf(platformChart)], ...componentObjects]);

@@ -11,6 +11,7 @@ export const dev: EnvironmentInput = {
     destinationServer: 'https://kubernetes.default.svc',
     namespace: 'argocd',
     project: 'mop-dev',
+    rolloutsNamespace: 'argo-rollouts',
   },
   namespacePrefix: 'mop',
   stores: { mimir: 'monolithic', tempo: 'monolithic', loki: 'monolithic' },

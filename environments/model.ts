@@ -35,6 +35,8 @@ export interface ArgoCdConfig {
   /** Namespace Argo CD runs in and where Application objects live. */
   readonly namespace: string;
   readonly project: string;
+  /** Namespace of the Argo Rollouts controller, which queries Mimir during canary analysis. */
+  readonly rolloutsNamespace: string;
 }
 
 export interface S3Settings {

@@ -11,6 +11,7 @@ export const production: EnvironmentInput = {
     destinationServer: 'https://kubernetes.default.svc',
     namespace: 'argocd',
     project: 'mop-production',
+    rolloutsNamespace: 'argo-rollouts',
   },
   namespacePrefix: 'mop',
   stores: { mimir: 'distributed', tempo: 'distributed', loki: 'distributed' },

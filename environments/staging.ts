@@ -11,6 +11,7 @@ export const staging: EnvironmentInput = {
     destinationServer: 'https://kubernetes.default.svc',
     namespace: 'argocd',
     project: 'mop-staging',
+    rolloutsNamespace: 'argo-rollouts',
   },
   namespacePrefix: 'mop',
   stores: { mimir: 'distributed', tempo: 'distributed', loki: 'distributed' },

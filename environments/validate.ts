@@ -116,12 +116,13 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     v.fail('cluster.zones', `must list 1 zone or 3 zones (zone-aware replication factor 3), got ${input.cluster.zones.length}`);
   }
 
-  v.onlyKeys(raw, 'argocd', ['repoURL', 'targetRevision', 'destinationServer', 'namespace', 'project']);
+  v.onlyKeys(raw, 'argocd', ['repoURL', 'targetRevision', 'destinationServer', 'namespace', 'project', 'rolloutsNamespace']);
   v.require(raw, 'argocd.repoURL', isString(/^(https:\/\/|ssh:\/\/|git@)\S+$/, 'an https://, ssh:// or git@ Git URL'));
   v.require(raw, 'argocd.targetRevision', isString(/^[A-Za-z0-9._\/-]+$/, 'a branch, tag or commit'));
   v.require(raw, 'argocd.destinationServer', isString(/^https:\/\/\S+$/, 'an https:// Kubernetes API server URL'));
   v.require(raw, 'argocd.namespace', dnsLabel);
   v.require(raw, 'argocd.project', dnsLabel);
+  v.require(raw, 'argocd.rolloutsNamespace', dnsLabel);
 
   v.require(raw, 'namespacePrefix', isString(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, 'a DNS label of at most 42 characters'));
 

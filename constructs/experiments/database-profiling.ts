@@ -11,8 +11,8 @@
  * The alert compares each operation's p99 over the last hour with the same hour a week earlier, and only where both
  * hours carried enough traffic to make a p99 meaningful.
  */
-import { stringify } from 'yaml';
 import { Environment } from '../../environments';
+import { toYaml } from '../base';
 
 export const OBI_DB_CLIENT = {
   bucket: 'db_client_operation_duration_seconds_bucket',
@@ -97,5 +97,5 @@ export function dbProfilingRuleGroups(): Record<string, unknown>[] {
 /** The experiment's rule file for the Mimir ruler (merged into `mimirRuleFiles`), empty when the experiment is off. */
 export function databaseProfilingRuleFiles(env: Environment): Record<string, string> {
   if (!env.experiments.databaseProfiling) return {};
-  return { [DB_RULE_FILE]: stringify({ groups: dbProfilingRuleGroups() }, { lineWidth: 0, aliasDuplicateObjects: false }) };
+  return { [DB_RULE_FILE]: toYaml({ groups: dbProfilingRuleGroups() }) };
 }

@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Environment } from '../../environments';
 import { ComponentDefinition } from '../platform';
@@ -13,6 +12,7 @@ import {
   namespace,
   restrictedPodSecurityContext,
   service,
+  toYaml,
 } from '../base';
 import { Endpoints } from '../endpoints';
 import { imageOf } from '../versions';
@@ -89,8 +89,8 @@ function build(ctx: ComponentContext): void {
   const ep = ctx.endpoints.grafana;
   namespace(ctx, ns, 'restricted');
 
-  const datasources = new ConfigFiles(ctx, { id: ID, name: 'grafana-datasources', namespace: ns, files: { 'datasources.yaml': stringify(datasourcesFile(ctx.env, ctx.endpoints), { lineWidth: 0, aliasDuplicateObjects: false }) } });
-  const providers = new ConfigFiles(ctx, { id: ID, name: 'grafana-dashboard-providers', namespace: ns, files: { 'providers.yaml': stringify(dashboardProvidersFile(), { lineWidth: 0 }) } });
+  const datasources = new ConfigFiles(ctx, { id: ID, name: 'grafana-datasources', namespace: ns, files: { 'datasources.yaml': toYaml(datasourcesFile(ctx.env, ctx.endpoints)) } });
+  const providers = new ConfigFiles(ctx, { id: ID, name: 'grafana-dashboard-providers', namespace: ns, files: { 'providers.yaml': toYaml(dashboardProvidersFile()) } });
   const dashboards = Object.entries(dashboardFiles(ctx.env)).map(
     ([key, d]) => [key, new ConfigFiles(ctx, { id: ID, name: `grafana-dashboards-${key}`, namespace: ns, files: { [d.file]: d.json } })] as const,
   );

@@ -71,6 +71,9 @@ export function flows(env: Environment): Flow[] {
   add({ id: 'grafana-to-alertmanager', from: ns(n.grafana), to: svc(e.mimirAlertmanager), purpose: 'Grafana reads alerts and silences' });
   add({ id: 'grafana-to-tempo', from: ns(n.grafana), to: svc(e.tempoQuery), purpose: 'Grafana queries traces' });
   add({ id: 'grafana-to-loki', from: ns(n.grafana), to: svc(e.lokiQuery), purpose: 'Grafana queries logs' });
+  if (env.experiments.canaryAnalysis) {
+    add({ id: 'rollouts-analysis-to-mimir', from: ns(env.argocd.rolloutsNamespace), to: svc(e.mimirQuery), purpose: 'Argo Rollouts queries SLO metrics during canary analysis' });
+  }
   add({ id: 'users-to-grafana', from: { kind: 'labelled-namespaces', label: GRAFANA_ACCESS_LABEL }, to: svc(e.grafana), purpose: 'users reach Grafana through whatever the operator labels (ingress controller)' });
 
   const storePorts: Record<string, number[]> = {

@@ -95,7 +95,8 @@ export function networkPolicies(chart: Chart, env: Environment, objects: readonl
       unresolved.push(flow);
       continue;
     }
-    if (flow.from.kind === 'namespace') {
+    // Egress is restricted only in MOP's namespaces; other namespaces (the Rollouts controller) keep their own rules.
+    if (flow.from.kind === 'namespace' && platformNamespaces.includes(flow.from.namespace)) {
       const to: k8s.NetworkPolicyPeer[] = target.namespace
         ? [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: target.namespace } }, podSelector: { matchLabels: target.podSelector } }]
         : [{ ipBlock: { cidr: ANYWHERE } }];

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { toYaml } from '../base/yaml';
 import { Environment, SloConfig } from '../../environments';
 import { databaseProfilingRuleFiles } from '../experiments/database-profiling';
 import { OBI_DURATION_BUCKETS_SECONDS } from './buckets';
@@ -188,7 +188,7 @@ export function ruleFileName(slo: SloConfig): string {
 export function mimirRuleFiles(env: Environment): Record<string, string> {
   const files: Record<string, string> = {};
   for (const slo of env.slos) {
-    files[ruleFileName(slo)] = stringify({ groups: sloRuleGroups(slo) }, { lineWidth: 0, aliasDuplicateObjects: false });
+    files[ruleFileName(slo)] = toYaml({ groups: sloRuleGroups(slo) });
   }
   return { ...files, ...databaseProfilingRuleFiles(env) };
 }

@@ -106,7 +106,8 @@ function expectedConnections(env: Environment, objects: KubeObject[]): Set<strin
   const services = objects.filter((o) => o.kind === 'Service');
   const expected = new Set<string>();
   for (const f of flows(env)) {
-    if (f.from.kind !== 'namespace') continue;
+    // Sources outside MOP (the Rollouts controller) have no rendered pods to evaluate; their ingress side is checked below.
+    if (f.from.kind !== 'namespace' || !Object.values(env.namespaces).includes(f.from.namespace)) continue;
     const from = f.from.namespace;
     if (f.to.kind === 'service') {
       const { service, namespace, port } = f.to.endpoint;
@@ -150,6 +151,16 @@ describe('network policies: default deny plus exactly the listed flows', () => {
       expect(observed.length).toBeGreaterThan(5);
     });
   }
+
+  test('the canary analysis flow admits the Rollouts controller to Mimir\'s query path and nothing else', () => {
+    const r = renderedEnvironments().find((x) => x.env.experiments.canaryAnalysis)!;
+    const policy = policiesOf(allObjects(r)).find((p) => p.name === 'allow-ingress-rollouts-analysis-to-mimir')!;
+    expect(policy.namespace).toBe(r.env.namespaces.mimir);
+    expect(policy.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': r.env.argocd.rolloutsNamespace } }, podSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] },
+    ]);
+    expect(policiesOf(allObjects(r)).some((p) => p.namespace === r.env.argocd.rolloutsNamespace)).toBe(false);
+  });
 
   test('removing a policy breaks its flow, so the comparison is not vacuous', () => {
     const r = renderedEnvironments()[0];
