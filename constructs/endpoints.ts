@@ -11,6 +11,11 @@ export interface Endpoint {
   readonly port: number;
   readonly scheme: 'http' | 'grpc' | 'tcp';
   readonly path: string;
+  /**
+   * Set when the Service runs in another cluster (multi-region: the global Mimir seen from a region): the HTTPS URL
+   * the operator exposes it at. `service` and `namespace` then name the Service behind that URL.
+   */
+  readonly externalUrl?: string;
 }
 
 export const PORTS = {
@@ -29,11 +34,16 @@ export const PORTS = {
 
 /** `host:port` inside the cluster. */
 export function hostPort(e: Endpoint): string {
+  if (e.externalUrl) throw new Error(`endpoint ${e.service}.${e.namespace} is in another cluster (${e.externalUrl}); use url()`);
   return `${e.service}.${e.namespace}.svc.cluster.local:${e.port}`;
 }
 
-/** `scheme://host:port/path`; gRPC endpoints have no scheme prefix in most configs, so use `hostPort` there. */
+/**
+ * `scheme://host:port/path`; gRPC endpoints have no scheme prefix in most configs, so use `hostPort` there.
+ * An endpoint in another cluster resolves to its `externalUrl`.
+ */
 export function url(e: Endpoint): string {
+  if (e.externalUrl) return e.externalUrl;
   const scheme = e.scheme === 'grpc' || e.scheme === 'tcp' ? 'http' : e.scheme;
   return `${scheme}://${hostPort(e)}${e.path}`;
 }
@@ -58,17 +68,26 @@ export function storeServices(env: Environment) {
   };
 }
 
+/** TCP port of an https:// URL (443 unless it names one). */
+export function httpsPort(u: string): number {
+  const port = new URL(u).port;
+  return port ? Number(port) : 443;
+}
+
 export function endpoints(env: Environment) {
   const ns = env.namespaces;
   const s = storeServices(env);
+  // Multi-region: a region's metrics go to the global Mimir, at the URLs the operator exposes it at.
+  const globalMimir = env.multiRegion?.role === 'regional' ? env.multiRegion.globalMimir : undefined;
+  const external = (e: Endpoint, externalUrl: string | undefined): Endpoint => (externalUrl ? { ...e, externalUrl } : e);
   return {
     /** Node-local OTLP receiver OBI sends to (Service with internalTrafficPolicy Local). */
     alloyNodeOtlpGrpc: endpoint('alloy-node', ns.alloyNode, 'otlp-grpc', PORTS.otlpGrpc, 'grpc'),
     alloyNodeOtlpHttp: endpoint('alloy-node', ns.alloyNode, 'otlp-http', PORTS.otlpHttp, 'http'),
     /** Headless Service of the sampling gateway: the load-balancing exporter resolves its pods by DNS. */
     alloyGatewayOtlp: endpoint('alloy-gateway-headless', ns.alloy, 'otlp-grpc', PORTS.otlpGrpc, 'grpc'),
-    mimirPush: endpoint(s.mimirWrite, ns.mimir, 'http-metrics', PORTS.mimirHttp, 'http', '/api/v1/push'),
-    mimirQuery: endpoint(s.mimirRead, ns.mimir, 'http-metrics', PORTS.mimirHttp, 'http', '/prometheus'),
+    mimirPush: external(endpoint(s.mimirWrite, ns.mimir, 'http-metrics', PORTS.mimirHttp, 'http', '/api/v1/push'), globalMimir?.pushUrl),
+    mimirQuery: external(endpoint(s.mimirRead, ns.mimir, 'http-metrics', PORTS.mimirHttp, 'http', '/prometheus'), globalMimir?.queryUrl),
     mimirAlertmanager: endpoint(s.mimirAlertmanager, ns.mimir, 'http-metrics', PORTS.mimirHttp, 'http'),
     tempoOtlpGrpc: endpoint(s.tempoWrite, ns.tempo, 'otlp-grpc', PORTS.otlpGrpc, 'grpc'),
     tempoQuery: endpoint(s.tempoRead, ns.tempo, 'http-metrics', PORTS.tempoHttp, 'http'),

@@ -1,5 +1,5 @@
 import { OBI_DURATION_BUCKETS_SECONDS } from '../constructs/slo/buckets';
-import { Environment, EnvironmentInput, Namespaces } from './model';
+import { Environment, EnvironmentInput, Namespaces, PlatformComponent } from './model';
 
 /** A rejected environment configuration. The message is one line: environment, field, what is allowed. */
 export class EnvironmentConfigError extends Error {
@@ -19,6 +19,19 @@ const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/;
 const TENANT = /^[a-zA-Z0-9!._*'()-]{1,150}$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const HOST_PORT = /^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$/;
+const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~\/-]*)?$/;
+const REGION = /^[a-z0-9-]+$/;
+
+/** Every component an environment can run; a single-cluster environment runs them all. */
+export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = ['mimir', 'tempo', 'loki', 'alloy', 'obi', 'grafana'];
+/** Multi-region: a region keeps traces and logs; the global environment keeps metrics and the one Grafana. */
+const REGIONAL_COMPONENTS: readonly PlatformComponent[] = ['tempo', 'loki', 'alloy', 'obi'];
+const GLOBAL_COMPONENTS: readonly PlatformComponent[] = ['mimir', 'grafana'];
+/** Experiments that render only in components of one multi-region role. */
+const EXPERIMENTS_OF_ROLE = {
+  regional: { experiments: ['sloTailSampling', 'canaryAnalysis'], where: 'the regional environments (Alloy and the applications run there)' },
+  global: { experiments: ['serviceDependencyGraph', 'databaseProfiling'], where: 'the global environment (its dashboards and Mimir rules render there)' },
+} as const;
 
 type Check = (value: unknown) => string | undefined;
 
@@ -97,7 +110,7 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
 
   v.onlyKeys(raw, '', [
     'name', 'tier', 'cluster', 'argocd', 'namespacePrefix', 'stores', 'pipeline', 'storage', 'kafka', 'retention', 'tenant',
-    'workload', 'instrumentation', 'tailSampling', 'slos', 'experiments', 'grafana', 'storageClassName',
+    'workload', 'instrumentation', 'tailSampling', 'slos', 'experiments', 'grafana', 'storageClassName', 'multiRegion',
   ]);
   v.require(raw, 'name', dnsLabel);
   if (name.length > 40) v.fail('name', 'must be at most 40 characters (it prefixes object names)');
@@ -269,6 +282,37 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
   }
   v.optional(raw, 'storageClassName', dnsLabel);
 
+  const multiRegion = input.multiRegion;
+  let components = PLATFORM_COMPONENTS;
+  if (multiRegion !== undefined) {
+    const httpsUrl = isString(HTTPS_URL, 'an https:// URL (host, optional port and path) the operator exposes across clusters');
+    v.require(raw, 'multiRegion.role', oneOf('regional', 'global'));
+    if (multiRegion.role === 'regional') {
+      v.onlyKeys(raw, 'multiRegion', ['role', 'globalMimir']);
+      v.onlyKeys(raw, 'multiRegion.globalMimir', ['pushUrl', 'queryUrl']);
+      v.require(raw, 'multiRegion.globalMimir.pushUrl', httpsUrl);
+      v.require(raw, 'multiRegion.globalMimir.queryUrl', httpsUrl);
+      components = REGIONAL_COMPONENTS;
+    } else {
+      v.onlyKeys(raw, 'multiRegion', ['role', 'regions']);
+      v.require(raw, 'multiRegion.regions', isArray(1, 'regions (name, tempoQueryUrl, lokiQueryUrl)'));
+      const names = new Set<string>();
+      multiRegion.regions.forEach((region, i) => {
+        v.onlyKeys(raw, `multiRegion.regions.${i}`, ['name', 'tempoQueryUrl', 'lokiQueryUrl']);
+        v.require(raw, `multiRegion.regions.${i}.name`, isString(REGION, 'a region id such as eu-west-1'));
+        v.require(raw, `multiRegion.regions.${i}.tempoQueryUrl`, httpsUrl);
+        v.require(raw, `multiRegion.regions.${i}.lokiQueryUrl`, httpsUrl);
+        if (names.has(region.name)) v.fail(`multiRegion.regions.${i}.name`, `repeats region "${region.name}"; region names must be unique`);
+        names.add(region.name);
+      });
+      components = GLOBAL_COMPONENTS;
+    }
+    const other = multiRegion.role === 'regional' ? EXPERIMENTS_OF_ROLE.global : EXPERIMENTS_OF_ROLE.regional;
+    for (const key of other.experiments) {
+      if (input.experiments[key]) v.fail(`experiments.${key}`, `must be false in a multi-region ${multiRegion.role} environment; it runs in ${other.where}`);
+    }
+  }
+
   const zones = input.cluster.zones.length;
   const namespaces: Namespaces = {
     obi: `${prefix}-obi`,
@@ -282,5 +326,14 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
   if (Object.values(namespaces).includes(input.argocd.namespace)) {
     v.fail('argocd.namespace', `must not be one of MOP's own namespaces (${Object.values(namespaces).join(', ')})`);
   }
-  return { ...input, namespaces, replicationFactor: zones === 3 ? 3 : 1, zoneAware: zones === 3 };
+  const namespacesOf: Record<PlatformComponent, string[]> = {
+    mimir: [namespaces.mimir],
+    tempo: [namespaces.tempo],
+    loki: [namespaces.loki],
+    alloy: [namespaces.alloy, namespaces.alloyNode],
+    obi: [namespaces.obi],
+    grafana: [namespaces.grafana],
+  };
+  const platformNamespaces = components.flatMap((c) => namespacesOf[c]).sort();
+  return { ...input, namespaces, replicationFactor: zones === 3 ? 3 : 1, zoneAware: zones === 3, components, platformNamespaces };
 }

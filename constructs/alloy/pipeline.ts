@@ -11,8 +11,9 @@
  * Every component, argument and block name is from the grafana/alloy v1.18.1 reference
  * (docs/sources/reference/components/<namespace>/<component>.md). Store addresses come from `ctx.endpoints` only.
  */
-import { Environment } from '../../environments';
+import { Environment, PlatformComponent } from '../../environments';
 import { Endpoint, Endpoints, PORTS, hostPort, url } from '../endpoints';
+import { regionLabels } from '../multi-region';
 import { OBI_INTERNAL_METRICS_PATH } from '../obi/config';
 import { AlloyFile, Block, Statement, Value, attr, binary, block, call, obj, ref } from './syntax';
 
@@ -180,7 +181,7 @@ function metricsOut(env: Environment, endpoints: Endpoints): Statement[] {
   return [
     block('otelcol.exporter.prometheus', 'mimir', [attr('forward_to', [exp('prometheus.remote_write', 'mimir', 'receiver')])]),
     block('prometheus.remote_write', 'mimir', [
-      attr('external_labels', { cluster: env.cluster.name }),
+      attr('external_labels', { cluster: env.cluster.name, ...regionLabels(env) }),
       block('endpoint', [
         attr('url', url(endpoints.mimirPush)),
         attr('headers', tenantHeaders(env)),
@@ -354,13 +355,15 @@ function obiScrapes(env: Environment): Statement[] {
  */
 export function platformScrapeTargets(env: Environment): { namespace: string; port: number }[] {
   const ns = env.namespaces;
-  return [
-    { namespace: ns.mimir, port: PORTS.mimirHttp },
-    { namespace: ns.tempo, port: PORTS.tempoHttp },
-    { namespace: ns.loki, port: PORTS.lokiHttp },
-    { namespace: ns.grafana, port: PORTS.grafanaHttp },
-    { namespace: ns.alloy, port: PORTS.alloyHttp },
+  const all: { component: PlatformComponent; namespace: string; port: number }[] = [
+    { component: 'mimir', namespace: ns.mimir, port: PORTS.mimirHttp },
+    { component: 'tempo', namespace: ns.tempo, port: PORTS.tempoHttp },
+    { component: 'loki', namespace: ns.loki, port: PORTS.lokiHttp },
+    { component: 'grafana', namespace: ns.grafana, port: PORTS.grafanaHttp },
+    { component: 'alloy', namespace: ns.alloy, port: PORTS.alloyHttp },
   ];
+  // Only what runs in this cluster (a multi-region environment runs a subset).
+  return all.filter((t) => env.components.includes(t.component)).map(({ namespace, port }) => ({ namespace, port }));
 }
 
 function platformScrape(env: Environment): Statement[] {

@@ -64,7 +64,7 @@ export function argoCd(chart: Chart, env: Environment, rendered: ReadonlyMap<str
     spec: {
       description: `MOP ${env.name}: the observability platform rendered from ${argo.repoURL}`,
       sourceRepos: [argo.repoURL],
-      destinations: [...new Set([...Object.values(env.namespaces), argo.namespace, ...all.flatMap((o) => o.metadata.namespace ?? [])])]
+      destinations: [...new Set([...env.platformNamespaces, argo.namespace, ...all.flatMap((o) => o.metadata.namespace ?? [])])]
         .sort()
         .map((namespace) => ({ server: argo.destinationServer, namespace })),
       clusterResourceWhitelist: kindsOf(all.filter((o) => CLUSTER_SCOPED.has(o.kind))),

@@ -18,6 +18,7 @@ import { AnalysisTemplate, AnalysisTemplateSpecMetricsCount, AnalysisTemplateSpe
 import { Rollout, RolloutProps, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryStepsPauseDuration } from '../../imports/rollouts-rollout-argoproj.io';
 import { ComponentContext, WorkloadIdentity, container, httpProbe, platformLabels, restrictedPodSecurityContext, selectorLabels, service, standardLabels } from '../base';
 import { url } from '../endpoints';
+import { regionMatchers } from '../multi-region';
 import { ComponentDefinition } from '../platform';
 import { OBI_HTTP_SERVER } from '../slo';
 import { imageOf } from '../versions';
@@ -54,18 +55,20 @@ function canarySelector(slo: SloConfig, extra: string[] = []): string {
 /**
  * Error ratio (5xx / all) of the canary as a scalar. Without traffic the ratio is 0/0 = NaN, which meets neither
  * condition: the measurement is Inconclusive and the Rollout pauses instead of promoting on no evidence.
+ * `scope`: extra matchers, e.g. `region="eu-west-1"` when a region's canary is judged on the global Mimir (the same
+ * Rollout has the same pod template hash in every region).
  */
-export function canaryErrorRatioQuery(slo: SloConfig): string {
+export function canaryErrorRatioQuery(slo: SloConfig, scope: readonly string[] = []): string {
   const w = ANALYSIS_SCHEDULE.rateWindow;
-  const all = `sum(rate(${OBI_HTTP_SERVER.count}{${canarySelector(slo)}}[${w}]))`;
-  const errors = `sum(rate(${OBI_HTTP_SERVER.count}{${canarySelector(slo, [`${OBI_HTTP_SERVER.statusLabel}=~"5.."`])}}[${w}]))`;
+  const all = `sum(rate(${OBI_HTTP_SERVER.count}{${canarySelector(slo, [...scope])}}[${w}]))`;
+  const errors = `sum(rate(${OBI_HTTP_SERVER.count}{${canarySelector(slo, [`${OBI_HTTP_SERVER.statusLabel}=~"5.."`, ...scope])}}[${w}]))`;
   return `scalar(\n  (${errors} or 0 * ${all})\n  /\n  ${all}\n)`;
 }
 
 /** p99 server-side duration of the canary, in seconds, as a scalar (NaN without traffic). */
-export function canaryP99Query(slo: SloConfig): string {
+export function canaryP99Query(slo: SloConfig, scope: readonly string[] = []): string {
   const w = ANALYSIS_SCHEDULE.rateWindow;
-  return `scalar(\n  histogram_quantile(0.99, sum by (le) (rate(${OBI_HTTP_SERVER.bucket}{${canarySelector(slo)}}[${w}])))\n)`;
+  return `scalar(\n  histogram_quantile(0.99, sum by (le) (rate(${OBI_HTTP_SERVER.bucket}{${canarySelector(slo, [...scope])}}[${w}])))\n)`;
 }
 
 /** The SLO numbers the canary is judged by. */
@@ -108,14 +111,14 @@ function analysisTemplate(ctx: ComponentContext, slo: SloConfig): AnalysisTempla
           // NaN (no traffic yet) meets neither condition: Inconclusive.
           successCondition: `result <= ${maxErrorRatio}`,
           failureCondition: `result > ${maxErrorRatio}`,
-          provider: provider(canaryErrorRatioQuery(slo)),
+          provider: provider(canaryErrorRatioQuery(slo, regionMatchers(ctx.env))),
         },
         {
           name: 'p99-latency',
           ...schedule,
           successCondition: `result <= ${maxP99Seconds}`,
           failureCondition: `result > ${maxP99Seconds}`,
-          provider: provider(canaryP99Query(slo)),
+          provider: provider(canaryP99Query(slo, regionMatchers(ctx.env))),
         },
       ],
     },

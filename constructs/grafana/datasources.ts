@@ -1,5 +1,6 @@
 import { Environment } from '../../environments';
 import { Endpoints, url } from '../endpoints';
+import { globalRegions } from '../multi-region';
 import { VERSIONS } from '../versions';
 
 /** Fixed datasource UIDs: dashboards and correlation links refer to these. */
@@ -48,6 +49,42 @@ function mimirVersion(): string {
   return VERSIONS.mimir.tag.replace(/^v/, '');
 }
 
+/** One Tempo datasource and the Loki datasource of the same store pair (they link to each other). */
+interface TraceLogPair {
+  /** Suffix of the datasource names, e.g. ` (eu-west-1)`; empty for the default pair. */
+  readonly label: string;
+  readonly tempoUid: string;
+  readonly lokiUid: string;
+  readonly tempoUrl: string;
+  readonly lokiUrl: string;
+}
+
+/** UIDs of a region's Tempo and Loki datasources in the global Grafana (multi-region). */
+export function regionDatasourceUids(region: string): { tempo: string; loki: string } {
+  return { tempo: `${DATASOURCE_UIDS.tempo}-${region}`, loki: `${DATASOURCE_UIDS.loki}-${region}` };
+}
+
+/**
+ * The Tempo/Loki pairs Grafana reads. A single cluster: its own Tempo and Loki under the default UIDs. The global
+ * environment of a multi-region deployment: one pair per region (`mop-tempo-<region>`, `mop-loki-<region>`) at the
+ * URLs the region exposes, plus the default UIDs pointing at the first region so that the dashboards, which refer to
+ * `mop-tempo` and `mop-loki`, keep working.
+ */
+export function traceLogPairs(env: Environment, ep: Endpoints): TraceLogPair[] {
+  const regions = globalRegions(env);
+  if (regions.length === 0) {
+    return [{ label: '', tempoUid: DATASOURCE_UIDS.tempo, lokiUid: DATASOURCE_UIDS.loki, tempoUrl: url(ep.tempoQuery), lokiUrl: url(ep.lokiQuery) }];
+  }
+  const first = regions[0];
+  return [
+    { label: ` (default: ${first.name})`, tempoUid: DATASOURCE_UIDS.tempo, lokiUid: DATASOURCE_UIDS.loki, tempoUrl: first.tempoQueryUrl, lokiUrl: first.lokiQueryUrl },
+    ...regions.map((r) => {
+      const uids = regionDatasourceUids(r.name);
+      return { label: ` ${r.name}`, tempoUid: uids.tempo, lokiUid: uids.loki, tempoUrl: r.tempoQueryUrl, lokiUrl: r.lokiQueryUrl };
+    }),
+  ];
+}
+
 /**
  * The provisioned datasources file. Field names: grafana/grafana public/app/plugins/datasource/{prometheus (PromOptions
  * in packages/grafana-prometheus/src/types.ts), tempo/types.ts (TraceToLogsOptionsV2, TraceToMetricsOptions),
@@ -56,6 +93,69 @@ function mimirVersion(): string {
 export function datasourcesFile(env: Environment, ep: Endpoints): Record<string, unknown> {
   const tenantHeader = { httpHeaderName1: 'X-Scope-OrgID' };
   const tenantValue = { httpHeaderValue1: env.tenant };
+  const pairs = traceLogPairs(env, ep);
+  const regions = globalRegions(env);
+  // Exemplars carry only the trace ID: one "View trace" link per region (Grafana adds a link per destination).
+  const exemplarDestinations = regions.length
+    ? regions.map((r) => ({ name: 'trace_id', datasourceUid: regionDatasourceUids(r.name).tempo, urlDisplayLabel: `View trace in ${r.name}` }))
+    : [{ name: 'trace_id', datasourceUid: DATASOURCE_UIDS.tempo, urlDisplayLabel: 'View trace' }];
+  const tempo = (p: TraceLogPair) => ({
+    name: `Tempo${p.label}`,
+    type: DATASOURCE_TYPES.tempo,
+    uid: p.tempoUid,
+    access: 'proxy',
+    url: p.tempoUrl,
+    editable: false,
+    jsonData: {
+      ...tenantHeader,
+      tracesToLogsV2: {
+        datasourceUid: p.lokiUid,
+        spanStartTimeShift: '-2s',
+        spanEndTimeShift: '2s',
+        tags: SPAN_TAGS,
+        filterByTraceID: true,
+        filterBySpanID: false,
+        customQuery: false,
+      },
+      tracesToMetrics: {
+        datasourceUid: DATASOURCE_UIDS.mimir,
+        spanStartTimeShift: '-2m',
+        spanEndTimeShift: '2m',
+        tags: SPAN_TAGS,
+        queries: TRACES_TO_METRICS_QUERIES.map((q) => ({ name: q.name, query: escapeProvisioning(q.query) })),
+      },
+      serviceMap: { datasourceUid: DATASOURCE_UIDS.mimir },
+      nodeGraph: { enabled: true },
+      lokiSearch: { datasourceUid: p.lokiUid },
+      search: { hide: false },
+      traceQuery: { timeShiftEnabled: true, spanStartTimeShift: '-30m', spanEndTimeShift: '30m' },
+    },
+    secureJsonData: tenantValue,
+  });
+  const loki = (p: TraceLogPair) => ({
+    name: `Loki${p.label}`,
+    type: DATASOURCE_TYPES.loki,
+    uid: p.lokiUid,
+    access: 'proxy',
+    url: p.lokiUrl,
+    editable: false,
+    jsonData: {
+      ...tenantHeader,
+      maxLines: '1000',
+      derivedFields: [
+        {
+          name: 'TraceID',
+          // OBI/OTLP logs carry the trace ID as structured metadata `trace_id`.
+          matcherType: 'label',
+          matcherRegex: 'trace_id',
+          datasourceUid: p.tempoUid,
+          url: escapeProvisioning('${__value.raw}'),
+          urlDisplayLabel: 'View trace',
+        },
+      ],
+    },
+    secureJsonData: tenantValue,
+  });
   return {
     apiVersion: 1,
     datasources: [
@@ -73,7 +173,7 @@ export function datasourcesFile(env: Environment, ep: Endpoints): Record<string,
           prometheusVersion: mimirVersion(),
           httpMethod: 'POST',
           timeInterval: '30s',
-          exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: DATASOURCE_UIDS.tempo, urlDisplayLabel: 'View trace' }],
+          exemplarTraceIdDestinations: exemplarDestinations,
         },
         secureJsonData: tenantValue,
       },
@@ -88,63 +188,7 @@ export function datasourcesFile(env: Environment, ep: Endpoints): Record<string,
         jsonData: { ...tenantHeader, implementation: 'mimir', handleGrafanaManagedAlerts: false },
         secureJsonData: tenantValue,
       },
-      {
-        name: 'Tempo',
-        type: DATASOURCE_TYPES.tempo,
-        uid: DATASOURCE_UIDS.tempo,
-        access: 'proxy',
-        url: url(ep.tempoQuery),
-        editable: false,
-        jsonData: {
-          ...tenantHeader,
-          tracesToLogsV2: {
-            datasourceUid: DATASOURCE_UIDS.loki,
-            spanStartTimeShift: '-2s',
-            spanEndTimeShift: '2s',
-            tags: SPAN_TAGS,
-            filterByTraceID: true,
-            filterBySpanID: false,
-            customQuery: false,
-          },
-          tracesToMetrics: {
-            datasourceUid: DATASOURCE_UIDS.mimir,
-            spanStartTimeShift: '-2m',
-            spanEndTimeShift: '2m',
-            tags: SPAN_TAGS,
-            queries: TRACES_TO_METRICS_QUERIES.map((q) => ({ name: q.name, query: escapeProvisioning(q.query) })),
-          },
-          serviceMap: { datasourceUid: DATASOURCE_UIDS.mimir },
-          nodeGraph: { enabled: true },
-          lokiSearch: { datasourceUid: DATASOURCE_UIDS.loki },
-          search: { hide: false },
-          traceQuery: { timeShiftEnabled: true, spanStartTimeShift: '-30m', spanEndTimeShift: '30m' },
-        },
-        secureJsonData: tenantValue,
-      },
-      {
-        name: 'Loki',
-        type: DATASOURCE_TYPES.loki,
-        uid: DATASOURCE_UIDS.loki,
-        access: 'proxy',
-        url: url(ep.lokiQuery),
-        editable: false,
-        jsonData: {
-          ...tenantHeader,
-          maxLines: '1000',
-          derivedFields: [
-            {
-              name: 'TraceID',
-              // OBI/OTLP logs carry the trace ID as structured metadata `trace_id`.
-              matcherType: 'label',
-              matcherRegex: 'trace_id',
-              datasourceUid: DATASOURCE_UIDS.tempo,
-              url: escapeProvisioning('${__value.raw}'),
-              urlDisplayLabel: 'View trace',
-            },
-          ],
-        },
-        secureJsonData: tenantValue,
-      },
+      ...pairs.flatMap((p) => [tempo(p), loki(p)]),
     ],
   };
 }

@@ -1,5 +1,7 @@
-import { Environment } from '../../environments';
-import { Endpoint, PORTS, endpoints } from '../endpoints';
+import { Environment, PlatformComponent } from '../../environments';
+import { platformScrapeTargets } from '../alloy/pipeline';
+import { Endpoint, PORTS, endpoints, httpsPort } from '../endpoints';
+import { CROSS_REGION_ACCESS_LABEL, globalRegions } from '../multi-region';
 
 /**
  * The traffic the architecture needs, as one graph. NetworkPolicies (`policies.ts`) and `docs/network-flows.md`
@@ -43,38 +45,71 @@ function kafkaPorts(address: string): number[] {
   return [...new Set(address.split(',').map((hp) => Number(hp.split(':')[1])))].sort((a, b) => a - b);
 }
 
+/**
+ * A Service endpoint as a flow target: in this cluster, or (multi-region: the global Mimir seen from a region) an
+ * external HTTPS address, allowed by port since its address is not known at render time.
+ */
+function to(endpoint: Endpoint, what: string): FlowTarget {
+  return endpoint.externalUrl ? { kind: 'external', what: `${what} (${endpoint.externalUrl})`, ports: [httpsPort(endpoint.externalUrl)] } : svc(endpoint);
+}
+
 export function flows(env: Environment): Flow[] {
   const n = env.namespaces;
   const e = endpoints(env);
+  const runs = (c: PlatformComponent) => env.components.includes(c);
   const tiered = env.pipeline === 'tiered';
   // The namespace whose Alloy writes traces to Tempo: the gateway when tiered, the node agent when combined.
   const traceWriter = tiered ? n.alloy : n.alloyNode;
-  const storeNamespaces = [n.mimir, n.tempo, n.loki];
+  const stores = (['mimir', 'tempo', 'loki'] as const).filter(runs);
+  const storeNamespaces = stores.map((store) => n[store]);
   const list: Flow[] = [];
   const add = (f: Flow) => list.push(f);
 
-  const obiSource: FlowSource = env.instrumentation.networkMetrics ? { kind: 'host-network', what: 'OBI (hostNetwork)' } : ns(n.obi);
-  add({ id: 'obi-otlp-grpc', from: obiSource, to: svc(e.alloyNodeOtlpGrpc), purpose: "OBI exports traces and metrics over OTLP to its node's Alloy agent" });
-  add({ id: 'obi-otlp-http', from: obiSource, to: svc(e.alloyNodeOtlpHttp), purpose: "OBI exports over OTLP/HTTP to its node's Alloy agent" });
-  if (tiered) {
-    add({ id: 'alloy-traces-to-gateway', from: ns(n.alloyNode), to: svc(e.alloyGatewayOtlp), purpose: 'node agents route spans by trace ID to the sampling gateway' });
-    add({ id: 'alloy-gateway-cluster', from: ns(n.alloy), to: { kind: 'namespace', namespace: n.alloy, ports: [PORTS.alloyHttp] }, purpose: 'gateway peers form an Alloy cluster' });
+  if (runs('obi')) {
+    const obiSource: FlowSource = env.instrumentation.networkMetrics ? { kind: 'host-network', what: 'OBI (hostNetwork)' } : ns(n.obi);
+    add({ id: 'obi-otlp-grpc', from: obiSource, to: svc(e.alloyNodeOtlpGrpc), purpose: "OBI exports traces and metrics over OTLP to its node's Alloy agent" });
+    add({ id: 'obi-otlp-http', from: obiSource, to: svc(e.alloyNodeOtlpHttp), purpose: "OBI exports over OTLP/HTTP to its node's Alloy agent" });
   }
-  add({ id: 'alloy-traces-to-tempo', from: ns(traceWriter), to: svc(e.tempoOtlpGrpc), purpose: 'sampled traces to Tempo over OTLP' });
-  for (const from of tiered ? [n.alloyNode, n.alloy] : [n.alloyNode]) {
-    add({ id: `${from === n.alloy ? 'gateway' : 'node'}-metrics-to-mimir`, from: ns(from), to: svc(e.mimirPush), purpose: 'metrics to Mimir by remote write' });
+  if (runs('alloy')) {
+    if (tiered) {
+      add({ id: 'alloy-traces-to-gateway', from: ns(n.alloyNode), to: svc(e.alloyGatewayOtlp), purpose: 'node agents route spans by trace ID to the sampling gateway' });
+      add({ id: 'alloy-gateway-cluster', from: ns(n.alloy), to: { kind: 'namespace', namespace: n.alloy, ports: [PORTS.alloyHttp] }, purpose: 'gateway peers form an Alloy cluster' });
+    }
+    add({ id: 'alloy-traces-to-tempo', from: ns(traceWriter), to: svc(e.tempoOtlpGrpc), purpose: 'sampled traces to Tempo over OTLP' });
+    for (const from of tiered ? [n.alloyNode, n.alloy] : [n.alloyNode]) {
+      add({ id: `${from === n.alloy ? 'gateway' : 'node'}-metrics-to-mimir`, from: ns(from), to: to(e.mimirPush, 'the global Mimir'), purpose: 'metrics to Mimir by remote write' });
+    }
+    add({ id: 'node-logs-to-loki', from: ns(n.alloyNode), to: svc(e.lokiPush), purpose: 'pod logs to Loki' });
   }
-  add({ id: 'node-logs-to-loki', from: ns(n.alloyNode), to: svc(e.lokiPush), purpose: 'pod logs to Loki' });
-  add({ id: 'tempo-generator-to-mimir', from: ns(n.tempo), to: svc(e.mimirPush), purpose: "Tempo's metrics-generator writes service graphs and span metrics to Mimir" });
+  if (runs('tempo')) {
+    add({ id: 'tempo-generator-to-mimir', from: ns(n.tempo), to: to(e.mimirPush, 'the global Mimir'), purpose: "Tempo's metrics-generator writes service graphs and span metrics to Mimir" });
+  }
 
-  add({ id: 'grafana-to-mimir', from: ns(n.grafana), to: svc(e.mimirQuery), purpose: 'Grafana queries metrics' });
-  add({ id: 'grafana-to-alertmanager', from: ns(n.grafana), to: svc(e.mimirAlertmanager), purpose: 'Grafana reads alerts and silences' });
-  add({ id: 'grafana-to-tempo', from: ns(n.grafana), to: svc(e.tempoQuery), purpose: 'Grafana queries traces' });
-  add({ id: 'grafana-to-loki', from: ns(n.grafana), to: svc(e.lokiQuery), purpose: 'Grafana queries logs' });
-  if (env.experiments.canaryAnalysis) {
-    add({ id: 'rollouts-analysis-to-mimir', from: ns(env.argocd.rolloutsNamespace), to: svc(e.mimirQuery), purpose: 'Argo Rollouts queries SLO metrics during canary analysis' });
+  if (runs('grafana')) {
+    add({ id: 'grafana-to-mimir', from: ns(n.grafana), to: svc(e.mimirQuery), purpose: 'Grafana queries metrics' });
+    add({ id: 'grafana-to-alertmanager', from: ns(n.grafana), to: svc(e.mimirAlertmanager), purpose: 'Grafana reads alerts and silences' });
+    if (runs('tempo')) add({ id: 'grafana-to-tempo', from: ns(n.grafana), to: svc(e.tempoQuery), purpose: 'Grafana queries traces' });
+    if (runs('loki')) add({ id: 'grafana-to-loki', from: ns(n.grafana), to: svc(e.lokiQuery), purpose: 'Grafana queries logs' });
+    for (const region of globalRegions(env)) {
+      add({ id: `grafana-to-tempo-${region.name}`, from: ns(n.grafana), to: { kind: 'external', what: `Tempo of ${region.name} (${region.tempoQueryUrl})`, ports: [httpsPort(region.tempoQueryUrl)] }, purpose: `Grafana queries the traces of ${region.name}` });
+      add({ id: `grafana-to-loki-${region.name}`, from: ns(n.grafana), to: { kind: 'external', what: `Loki of ${region.name} (${region.lokiQueryUrl})`, ports: [httpsPort(region.lokiQueryUrl)] }, purpose: `Grafana queries the logs of ${region.name}` });
+    }
+    add({ id: 'users-to-grafana', from: { kind: 'labelled-namespaces', label: GRAFANA_ACCESS_LABEL }, to: svc(e.grafana), purpose: 'users reach Grafana through whatever the operator labels (ingress controller)' });
   }
-  add({ id: 'users-to-grafana', from: { kind: 'labelled-namespaces', label: GRAFANA_ACCESS_LABEL }, to: svc(e.grafana), purpose: 'users reach Grafana through whatever the operator labels (ingress controller)' });
+  if (env.experiments.canaryAnalysis) {
+    add({ id: 'rollouts-analysis-to-mimir', from: ns(env.argocd.rolloutsNamespace), to: to(e.mimirQuery, 'the global Mimir'), purpose: 'Argo Rollouts queries SLO metrics during canary analysis' });
+  }
+
+  // Multi-region: what the other clusters reach through the operator's ingress (namespaces labelled CROSS_REGION_ACCESS_LABEL).
+  const crossRegion: FlowSource = { kind: 'labelled-namespaces', label: CROSS_REGION_ACCESS_LABEL };
+  if (env.multiRegion?.role === 'global') {
+    add({ id: 'regions-metrics-to-mimir', from: crossRegion, to: svc(e.mimirPush), purpose: "the regions' Alloy and Tempo metrics-generator write metrics to the global Mimir" });
+    add({ id: 'regions-queries-to-mimir', from: crossRegion, to: svc(e.mimirQuery), purpose: "the regions' Argo Rollouts query SLO metrics during canary analysis" });
+  }
+  if (env.multiRegion?.role === 'regional') {
+    add({ id: 'global-grafana-to-tempo', from: crossRegion, to: svc(e.tempoQuery), purpose: 'the global Grafana queries this region’s traces' });
+    add({ id: 'global-grafana-to-loki', from: crossRegion, to: svc(e.lokiQuery), purpose: 'the global Grafana queries this region’s logs' });
+  }
 
   const storePorts: Record<string, number[]> = {
     [n.mimir]: [PORTS.mimirHttp, PORTS.grpc, PORTS.gossip],
@@ -85,23 +120,22 @@ export function flows(env: Environment): Flow[] {
     add({ id: `${store}-internal`, from: ns(store), to: { kind: 'namespace', namespace: store, ports: storePorts[store] }, purpose: 'components of one store: HTTP, gRPC and memberlist gossip' });
   }
 
-  // Self-monitoring: the node agent scrapes the platform's own pods on its node.
-  const selfMetrics: [string, number][] = [
-    [n.mimir, PORTS.mimirHttp], [n.tempo, PORTS.tempoHttp], [n.loki, PORTS.lokiHttp], [n.grafana, PORTS.grafanaHttp],
-  ];
-  if (tiered) selfMetrics.push([n.alloy, PORTS.alloyHttp]);
-  for (const [target, port] of selfMetrics) {
-    add({ id: `scrape-${target}`, from: ns(n.alloyNode), to: { kind: 'namespace', namespace: target, ports: [port] }, purpose: 'the node agent scrapes the platform’s own metrics' });
-  }
-  if (env.instrumentation.networkMetrics) {
-    add({ id: 'node-agent-scrapes-node', from: ns(n.alloyNode), to: { kind: 'external', what: 'kubelet, cAdvisor, and OBI and ebpf_exporter in the host network', ports: [10250, PORTS.obiMetrics, PORTS.ebpfExporter] }, purpose: 'node-level metrics' });
-  } else {
-    add({ id: 'node-agent-scrapes-node', from: ns(n.alloyNode), to: { kind: 'external', what: 'kubelet and cAdvisor', ports: [10250] }, purpose: 'node-level metrics' });
-    add({ id: 'scrape-obi', from: ns(n.alloyNode), to: { kind: 'namespace', namespace: n.obi, ports: [PORTS.obiMetrics, PORTS.ebpfExporter] }, purpose: 'OBI and ebpf_exporter metrics' });
+  if (runs('alloy')) {
+    // Self-monitoring: the node agent scrapes the platform's own pods on its node.
+    // The gateway namespace has pods only when tiered.
+    for (const { namespace: target, port } of platformScrapeTargets(env).filter((t) => tiered || t.namespace !== n.alloy)) {
+      add({ id: `scrape-${target}`, from: ns(n.alloyNode), to: { kind: 'namespace', namespace: target, ports: [port] }, purpose: 'the node agent scrapes the platform’s own metrics' });
+    }
+    if (env.instrumentation.networkMetrics) {
+      add({ id: 'node-agent-scrapes-node', from: ns(n.alloyNode), to: { kind: 'external', what: 'kubelet, cAdvisor, and OBI and ebpf_exporter in the host network', ports: [10250, PORTS.obiMetrics, PORTS.ebpfExporter] }, purpose: 'node-level metrics' });
+    } else {
+      add({ id: 'node-agent-scrapes-node', from: ns(n.alloyNode), to: { kind: 'external', what: 'kubelet and cAdvisor', ports: [10250] }, purpose: 'node-level metrics' });
+      if (runs('obi')) add({ id: 'scrape-obi', from: ns(n.alloyNode), to: { kind: 'namespace', namespace: n.obi, ports: [PORTS.obiMetrics, PORTS.ebpfExporter] }, purpose: 'OBI and ebpf_exporter metrics' });
+    }
   }
 
   // The gateway finds its peers by DNS and needs no API access.
-  const apiClients = [n.obi, n.alloyNode];
+  const apiClients = [...(runs('obi') ? [n.obi] : []), ...(runs('alloy') ? [n.alloyNode] : [])];
   for (const client of apiClients) {
     add({ id: `${client}-to-apiserver`, from: ns(client), to: { kind: 'external', what: 'Kubernetes API server', ports: [443, 6443] }, purpose: 'Kubernetes discovery and metadata' });
   }
@@ -111,10 +145,10 @@ export function flows(env: Environment): Flow[] {
     }
   }
   if (env.kafka) {
-    for (const store of [n.mimir, n.tempo]) {
+    for (const store of [n.mimir, n.tempo].filter((x) => storeNamespaces.includes(x))) {
       add({ id: `${store}-to-kafka`, from: ns(store), to: { kind: 'external', what: `Kafka (${env.kafka.address})`, ports: kafkaPorts(env.kafka.address) }, purpose: 'ingest through the Kafka-compatible log' });
     }
   }
-  for (const namespace of Object.values(n)) add({ id: `${namespace}-dns`, from: ns(namespace), to: { kind: 'dns' }, purpose: 'cluster DNS' });
+  for (const namespace of env.platformNamespaces) add({ id: `${namespace}-dns`, from: ns(namespace), to: { kind: 'dns' }, purpose: 'cluster DNS' });
   return list;
 }

@@ -84,7 +84,7 @@ export function networkPolicies(chart: Chart, env: Environment, objects: readonl
   const policy = (namespace: string, name: string, spec: k8s.NetworkPolicySpec) =>
     new k8s.KubeNetworkPolicy(chart, `NetworkPolicy-${namespace}-${name}`, { metadata: { name, namespace, labels }, spec });
 
-  const platformNamespaces = Object.values(env.namespaces);
+  const platformNamespaces = env.platformNamespaces;
   for (const namespace of platformNamespaces) policy(namespace, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 
   const all = flows(env);

@@ -1,6 +1,7 @@
 import { toYaml } from '../base/yaml';
 import { Environment, SloConfig } from '../../environments';
 import { databaseProfilingRuleFiles } from '../experiments/database-profiling';
+import { REGION_LABEL } from '../multi-region';
 import { OBI_DURATION_BUCKETS_SECONDS } from './buckets';
 
 /**
@@ -25,8 +26,12 @@ export const OBI_HTTP_SERVER = {
   statusLabel: 'http_response_status_code',
 } as const;
 
-/** Labels the SLI recording rules keep (`cluster` is added by the Alloy pipeline to every series). */
-export const SLI_LABELS = ['cluster', OBI_HTTP_SERVER.namespaceLabel, OBI_HTTP_SERVER.serviceLabel] as const;
+/**
+ * Labels the SLI recording rules keep: `cluster` is added by the Alloy pipeline to every series, `region` too in a
+ * multi-region deployment (absent elsewhere, where `by` simply yields no such label), so the global Mimir evaluates
+ * every SLO per region and its alerts say which region burns.
+ */
+export const SLI_LABELS = ['cluster', REGION_LABEL, OBI_HTTP_SERVER.namespaceLabel, OBI_HTTP_SERVER.serviceLabel] as const;
 
 /** Windows every SLI is recorded over: the short and long windows of the four burn-rate alerts. */
 export const SLO_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;

@@ -1,6 +1,7 @@
 import { Environment } from '../../environments';
 import { ConfigFiles, namespace, toYaml } from '../base';
 import { PORTS, url } from '../endpoints';
+import { regionLabels } from '../multi-region';
 import { ComponentDefinition } from '../platform';
 import { ENV_VARS, clusterLabel, gossipJoin, gossipService, kafkaEnv, placeholder, storeComponent, toGoDuration, zones } from '../stores/common';
 import { TEMPO_LIVE_STORE_ZONES, tempoSizing } from '../stores/sizing';
@@ -25,7 +26,7 @@ function shared(env: Environment, mimirPushUrl: string): Obj {
       },
     },
     metrics_generator: {
-      registry: { external_labels: { source: 'tempo', cluster: env.cluster.name } },
+      registry: { external_labels: { source: 'tempo', cluster: env.cluster.name, ...regionLabels(env) } },
       storage: {
         path: `${DATA}/generator/wal`,
         // X-Scope-OrgID of the span's tenant (env.tenant) is added to every remote write.

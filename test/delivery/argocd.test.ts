@@ -26,12 +26,11 @@ describe('Argo CD delivery', () => {
 
     test(`${r.env.name}: sync waves apply namespaces and cluster RBAC, then stores, then Alloy, then OBI, then Grafana`, () => {
       const wave = (c: string) => Number(apps.find((a) => a.metadata.name === applicationName(r.env, c)).metadata.annotations['argocd.argoproj.io/sync-wave']);
-      expect(wave(PLATFORM_COMPONENT)).toBeLessThan(wave('mimir'));
-      expect(wave('mimir')).toBe(wave('tempo'));
-      expect(wave('tempo')).toBe(wave('loki'));
-      expect(wave('loki')).toBeLessThan(wave('alloy'));
-      expect(wave('alloy')).toBeLessThan(wave('obi'));
-      expect(wave('obi')).toBeLessThan(wave('grafana'));
+      // Multi-region environments run a subset of the components: compare the waves of those rendered here.
+      const order = [[PLATFORM_COMPONENT], ['mimir', 'tempo', 'loki'], ['alloy'], ['obi'], ['grafana']].map((step) => step.filter((c) => r.objects.has(c))).filter((step) => step.length);
+      expect(order.length).toBeGreaterThan(2);
+      for (const step of order) for (const c of step) expect([c, wave(c)]).toEqual([c, wave(step[0])]);
+      for (let i = 1; i < order.length; i++) expect(wave(order[i - 1][0])).toBeLessThan(wave(order[i][0]));
       for (const c of components) expect([c, SYNC_WAVES[c]]).toEqual([c, expect.any(Number)]);
     });
 
@@ -46,7 +45,7 @@ describe('Argo CD delivery', () => {
       const rendered = [...r.objects.values()].flat();
       expect(project.metadata.name).toBe(r.env.argocd.project);
       expect(project.spec.sourceRepos).toEqual([r.env.argocd.repoURL]);
-      const namespaces = new Set([...Object.values(r.env.namespaces), r.env.argocd.namespace, ...rendered.flatMap((o) => o.metadata.namespace ?? [])]);
+      const namespaces = new Set([...r.env.platformNamespaces, r.env.argocd.namespace, ...rendered.flatMap((o) => o.metadata.namespace ?? [])]);
       expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual([...namespaces].sort());
       const kinds = (objs: typeof rendered) => [...new Set(objs.map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`))].sort((a, b) => a.localeCompare(b));
       const clusterKinds = kinds(rendered.filter((o) => !o.metadata.namespace));

@@ -25,7 +25,8 @@ import { Expression, dashboardDatasourceUids, dashboardExpressions, metricNames,
 import { KNOWN_METRICS, knownMetricNames } from './known-metrics';
 
 const envs: Environment[] = ENVIRONMENTS.map((e) => loadEnvironment(e));
-const rendered = envs.map((env) => ({ env, objects: renderEnvironment(env).objects.get('grafana') ?? [] }));
+// Multi-region regional environments run no Grafana (the global one reads them); test/multi-region covers the split.
+const rendered = envs.filter((env) => env.components.includes('grafana')).map((env) => ({ env, objects: renderEnvironment(env).objects.get('grafana') ?? [] }));
 
 function find(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
@@ -117,11 +118,13 @@ describe.each(rendered)('grafana in $env.name', ({ env, objects }) => {
   test('datasources use fixed UIDs, endpoints.ts URLs and the tenant header', () => {
     const ds = datasourcesOf(objects);
     const byUid = Object.fromEntries(ds.map((d) => [d.uid, d]));
-    expect(Object.keys(byUid).sort()).toEqual(Object.values(DATASOURCE_UIDS).sort());
+    // The global Grafana of a multi-region deployment adds a Tempo and a Loki per region; the defaults read the first.
+    const regions = env.multiRegion?.role === 'global' ? env.multiRegion.regions : [];
+    expect(Object.keys(byUid).sort()).toEqual([...Object.values(DATASOURCE_UIDS), ...regions.flatMap((r) => [`mop-tempo-${r.name}`, `mop-loki-${r.name}`])].sort());
     expect(byUid[DATASOURCE_UIDS.mimir].url).toBe(url(ep.mimirQuery));
     expect(byUid[DATASOURCE_UIDS.mimirAlertmanager].url).toBe(`${url(ep.mimirAlertmanager)}/alertmanager`);
-    expect(byUid[DATASOURCE_UIDS.tempo].url).toBe(url(ep.tempoQuery));
-    expect(byUid[DATASOURCE_UIDS.loki].url).toBe(url(ep.lokiQuery));
+    expect(byUid[DATASOURCE_UIDS.tempo].url).toBe(regions.length ? regions[0].tempoQueryUrl : url(ep.tempoQuery));
+    expect(byUid[DATASOURCE_UIDS.loki].url).toBe(regions.length ? regions[0].lokiQueryUrl : url(ep.lokiQuery));
     for (const d of ds) {
       expect(d.jsonData.httpHeaderName1).toBe('X-Scope-OrgID');
       expect(d.secureJsonData?.httpHeaderValue1).toBe(env.tenant);

@@ -27,7 +27,8 @@ import {
 import { metricNames, parseErrors } from '../grafana/expressions';
 import { knownMetricNames } from '../grafana/known-metrics';
 
-const envs: Environment[] = ENVIRONMENTS.map((e) => loadEnvironment(e));
+// The rules load into Mimir: environments without one (multi-region regions, whose metrics go to the global Mimir) have none.
+const envs: Environment[] = ENVIRONMENTS.map((e) => loadEnvironment(e)).filter((env) => env.components.includes('mimir'));
 
 function promtool(): string {
   const r = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
