@@ -136,8 +136,11 @@ export function networkFlowsMarkdown(plans: readonly { env: Environment; plan: N
     '',
     'Every MOP namespace denies all ingress and egress by default (`default-deny`). These are the only flows',
     'allowed, each rendered as an egress policy in the source namespace and an ingress policy at the target.',
-    'Flows to addresses outside the pod network (API server, kubelets, object storage, Kafka) are allowed by port to',
-    '`0.0.0.0/0`, since their addresses are not known at render time; narrow them with your CNI if you can.',
+    'Flows to addresses outside the pod network (API server, kubelets, object storage, Kafka, the other clusters of a',
+    'multi-region deployment) are allowed by port to `0.0.0.0/0`, since their addresses are not known at render time;',
+    'narrow them with your CNI if you can. Multi-region traffic arriving from the other clusters is admitted only from',
+    'namespaces labelled `mop.dev/cross-region-access: "true"` (the ingress that terminates TLS for the exposed URLs;',
+    'docs/experiments/multi-region.md).',
     '',
   ];
   for (const { env, plan } of plans) {
