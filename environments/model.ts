@@ -81,8 +81,6 @@ export interface KafkaConfig {
   readonly tempoTopic: string;
   /** Partitions of the topics (upstream: at least the number of ingesters / live-stores per zone). */
   readonly partitions: number;
-  /** Secret holding `ca.crt` for TLS to Kafka. */
-  readonly tlsSecret?: string;
   /** Secret holding `username` and `password` for SASL/PLAIN. */
   readonly saslSecret?: string;
 }

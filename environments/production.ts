@@ -34,7 +34,6 @@ export const production: EnvironmentInput = {
     mimirTopic: 'mop-production-mimir-ingest',
     tempoTopic: 'mop-production-tempo-ingest',
     partitions: 12,
-    tlsSecret: 'mop-kafka-tls',
     saslSecret: 'mop-kafka-sasl',
   },
   retention: { metrics: '400d', traces: '30d', logs: '90d' },

@@ -194,13 +194,15 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     v.require(raw, 'kafka', (k) => (k && typeof k === 'object' ? undefined : 'distributed Mimir 3 and Tempo 3 ingest through an existing Kafka: set address, mimirTopic, tempoTopic and partitions'));
   }
   if (input.kafka !== undefined) {
-    v.onlyKeys(raw, 'kafka', ['address', 'mimirTopic', 'tempoTopic', 'partitions', 'tlsSecret', 'saslSecret']);
+    if (v.get(raw, 'kafka.tlsSecret') !== undefined) {
+      v.fail('kafka.tlsSecret', 'is not supported: the pinned Tempo (3.0.3) has no Kafka TLS settings, so MOP connects to a plaintext or SASL/PLAIN listener (docs/stores.md)');
+    }
+    v.onlyKeys(raw, 'kafka', ['address', 'mimirTopic', 'tempoTopic', 'partitions', 'saslSecret']);
     v.require(raw, 'kafka.address', isString(HOST_PORT, 'host:port (comma-separated for several brokers)'));
     v.require(raw, 'kafka.mimirTopic', isString(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name'));
     v.require(raw, 'kafka.tempoTopic', isString(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name'));
     if (input.kafka.mimirTopic === input.kafka.tempoTopic) v.fail('kafka.tempoTopic', 'must differ from kafka.mimirTopic');
     v.require(raw, 'kafka.partitions', isNumber(1, 10000, true));
-    v.optional(raw, 'kafka.tlsSecret', dnsLabel);
     v.optional(raw, 'kafka.saslSecret', dnsLabel);
   }
 

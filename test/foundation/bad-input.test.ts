@@ -31,6 +31,7 @@ const CASES: [string, EnvironmentInput, string, string, RegExp][] = [
   ['S3 without endpoint', variant(staging, (e) => delete e.storage.s3.endpoint), 'staging', 'storage.s3.endpoint', /host\[:port\]/],
   ['distributed stores without Kafka', variant(staging, (e) => delete e.kafka), 'staging', 'kafka', /existing Kafka/],
   ['Kafka address without port', variant(production, (e) => (e.kafka.address = 'kafka')), 'production', 'kafka.address', /host:port/],
+  ['Kafka TLS, which the pinned Tempo cannot use', variant(production, (e) => (e.kafka.tlsSecret = 'kafka-ca')), 'production', 'kafka.tlsSecret', /not supported: the pinned Tempo \(3\.0\.3\) has no Kafka TLS/],
   ['monolithic Mimir in production', variant(production, (e) => (e.stores.mimir = 'monolithic')), 'production', 'stores.mimir', /must be distributed/],
   ['retention without unit', variant(dev, (e) => (e.retention.logs = '30')), 'dev', 'retention.logs', /duration such as 15d/],
   ['tenant with a space', variant(dev, (e) => (e.tenant = 'team a')), 'dev', 'tenant', /tenant ID/],
