@@ -50,16 +50,20 @@ console.log(`MOP synth benchmark: ${os.cpus().length} × ${os.cpus()[0].model}, 
 
 // 1. Default environments.
 const bytesFile = path.join(tmp('mop-bench-bytes-'), 'files.json');
+let defaultEnvironments = [];
 {
   const out = tmp('mop-bench-prep-');
   time('npm', ['run', '-s', 'synth', '--', '--quiet'], { MOP_OUTDIR: out });
   fs.writeFileSync(bytesFile, JSON.stringify(collect(out)));
+  defaultEnvironments = fs.readdirSync(out).filter((e) => !e.startsWith('.')).sort();
 }
 const synthTimes = [];
+const directTimes = [];
 const floorTimes = [];
 const stockTimes = [];
 for (let i = 0; i < RUNS; i++) {
   synthTimes.push(time('npm', ['run', '-s', 'synth', '--', '--quiet'], { MOP_OUTDIR: tmp('mop-bench-synth-') }).elapsed);
+  directTimes.push(time('node', ['scripts/synth.mjs', '--quiet'], { MOP_OUTDIR: tmp('mop-bench-direct-') }).elapsed);
   floorTimes.push(time('node', ['bench/floor.cjs', bytesFile, tmp('mop-bench-floor-')]).elapsed);
   if (!args.includes('--no-stock')) {
     const out = tmp('mop-bench-stock-');
@@ -67,11 +71,13 @@ for (let i = 0; i < RUNS; i++) {
   }
 }
 const pairRatio = (a, b) => median(a.map((x, i) => x / b[i]));
-console.log('1. Default environments (dev, staging, production)');
+console.log(`1. Default environments (${defaultEnvironments.length}: ${defaultEnvironments.join(', ')})`);
 console.log(`   npm run synth                     median ${ms(median(synthTimes))}   (runs: ${synthTimes.map((t) => t.toFixed(0)).join(', ')})`);
+console.log(`   node scripts/synth.mjs (no npm)    median ${ms(median(directTimes))}`);
 console.log(`   floor: node + cdk8s + write bytes  median ${ms(median(floorTimes))}`);
 if (stockTimes.length) console.log(`   stock: cdk8s synth with ts-node    median ${ms(median(stockTimes))}`);
 console.log(`   synth / floor                     ${pairRatio(synthTimes, floorTimes).toFixed(2)}×  (target ≤ 3×)`);
+console.log(`   synth without npm / floor         ${pairRatio(directTimes, floorTimes).toFixed(2)}×  (npm's own start-up is the difference)`);
 if (stockTimes.length) console.log(`   stock / synth                     ${pairRatio(stockTimes, synthTimes).toFixed(2)}×  (target ≥ 4×)`);
 
 // 2. Scaling with generated regional environments (renders with the bundle, as `npm run synth` does).

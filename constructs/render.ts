@@ -64,20 +64,27 @@ export function renderEnvironment(env: Environment, components: readonly Compone
   const network = networkPolicies(platformChart, env, [...componentObjects.values()].flat());
   const objects = new Map<string, KubeObject[]>([[PLATFORM_COMPONENT, objectsOf(platformChart)], ...componentObjects]);
 
-  const argoChart = new Chart(app, ARGOCD_COMPONENT, { disableResourceNameHashes: true });
-  argoCd(argoChart, env, objects);
-  objects.set(ARGOCD_COMPONENT, objectsOf(argoChart));
-
   const files = new Map<string, string>();
-  for (const [component, list] of objects) {
+  const writeFiles = (component: string, list: readonly KubeObject[]): number => {
     const names = fileNames(list);
+    let largest = 0;
     for (const [i, obj] of list.entries()) {
       const path = `${component}/${names[i]}`;
       if (files.has(path)) {
         throw new Error(`environment "${env.name}": two objects render to ${path} (${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}); give them distinct names`);
       }
-      files.set(path, toYaml(obj));
+      const text = toYaml(obj);
+      largest = Math.max(largest, text.length);
+      files.set(path, text);
     }
-  }
+    return largest;
+  };
+  const largestObject = new Map([...objects].map(([component, list]) => [component, writeFiles(component, list)]));
+
+  const argoChart = new Chart(app, ARGOCD_COMPONENT, { disableResourceNameHashes: true });
+  argoCd(argoChart, env, objects, largestObject);
+  objects.set(ARGOCD_COMPONENT, objectsOf(argoChart));
+  writeFiles(ARGOCD_COMPONENT, objects.get(ARGOCD_COMPONENT)!);
+
   return { env, files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), objects, network };
 }

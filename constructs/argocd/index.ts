@@ -49,7 +49,13 @@ function kindsOf(objects: readonly KubeObject[]): { group: string; kind: string 
 
 const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
 
-export function argoCd(chart: Chart, env: Environment, rendered: ReadonlyMap<string, readonly KubeObject[]>): void {
+/** `largestObject`: per component, the size of its largest rendered object (YAML characters). */
+export function argoCd(
+  chart: Chart,
+  env: Environment,
+  rendered: ReadonlyMap<string, readonly KubeObject[]>,
+  largestObject: ReadonlyMap<string, number>,
+): void {
   const argo = env.argocd;
   const labels = platformLabels(env, 'argocd');
   const path = (component: string) => `dist/${env.name}/${component}`;
@@ -75,10 +81,10 @@ export function argoCd(chart: Chart, env: Environment, rendered: ReadonlyMap<str
     },
   });
 
-  for (const [component, objects] of rendered) {
+  for (const component of rendered.keys()) {
     const wave = SYNC_WAVES[component];
     if (wave === undefined) throw new Error(`environment "${env.name}": component "${component}" has no sync wave in constructs/argocd/index.ts`);
-    const large = objects.some((o) => Buffer.byteLength(JSON.stringify(o)) > SERVER_SIDE_APPLY_BYTES);
+    const large = (largestObject.get(component) ?? 0) > SERVER_SIDE_APPLY_BYTES;
     new Application(chart, `Application-${component}`, {
       metadata: {
         name: applicationName(env, component),

@@ -11,7 +11,10 @@ import { stringify } from 'yaml';
  * with. Documents holding such text go through `yaml`, which keeps them as readable literal blocks.
  */
 export function toYaml(value: unknown): string {
-  if (hasTabbedText(value)) return stringify(value, { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  // In a Kubernetes object such text can only be a ConfigMap's `data`; config files are searched whole.
+  const isObject = value !== null && typeof value === 'object';
+  const text = isObject && 'apiVersion' in value ? (value as { data?: unknown }).data : value;
+  if (hasTabbedText(text)) return stringify(value, { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
   return dump(value, { lineWidth: -1, noRefs: true, sortKeys: false, quotingType: '"' });
 }
 
