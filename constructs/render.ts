@@ -24,7 +24,8 @@ export interface RenderedEnvironment {
 
 /**
  * `deployment-mimir.yaml`; when one folder holds objects of the same kind and name in several namespaces (the
- * `default-deny` NetworkPolicy of each namespace), the namespace qualifies the name: `networkpolicy-mop-loki-default-deny.yaml`.
+ * `default-deny` NetworkPolicy of each namespace), every object of that kind is qualified by its namespace:
+ * `networkpolicy-mop-loki-default-deny.yaml`.
  */
 export function fileNameOf(obj: KubeObject, qualify = false): string {
   const ns = qualify && obj.metadata.namespace ? `${obj.metadata.namespace}-` : '';
@@ -32,12 +33,15 @@ export function fileNameOf(obj: KubeObject, qualify = false): string {
 }
 
 function fileNames(list: readonly KubeObject[]): string[] {
-  const count = new Map<string, number>();
-  for (const o of list) count.set(fileNameOf(o), (count.get(fileNameOf(o)) ?? 0) + 1);
-  return list.map((o) => fileNameOf(o, count.get(fileNameOf(o))! > 1));
+  const seen = new Set<string>();
+  const qualifiedKinds = new Set<string>();
+  for (const o of list) {
+    const name = fileNameOf(o);
+    if (seen.has(name)) qualifiedKinds.add(o.kind);
+    seen.add(name);
+  }
+  return list.map((o) => fileNameOf(o, qualifiedKinds.has(o.kind)));
 }
-
-export { toYaml };
 
 function objectsOf(chart: Chart): KubeObject[] {
   const list = chart.toJson() as KubeObject[];

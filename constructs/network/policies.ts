@@ -9,6 +9,8 @@ const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
 const ANYWHERE = '0.0.0.0/0';
 
 interface ResolvedTarget {
+  /** Names the ingress policy of the target pods: the Service, or `all-pods` for a whole namespace. */
+  readonly name: string;
   readonly namespace?: string;
   readonly podSelector?: Record<string, string>;
   readonly ports: readonly { port: number; protocol: 'TCP' | 'UDP' }[];
@@ -37,7 +39,7 @@ function resolveService(objects: readonly KubeObject[], target: Extract<FlowTarg
     if (!named) return undefined;
     containerPort = named.containerPort;
   }
-  return { namespace, podSelector: spec.selector, ports: [{ port: containerPort, protocol: 'TCP' }] };
+  return { name: service, namespace, podSelector: spec.selector, ports: [{ port: containerPort, protocol: 'TCP' }] };
 }
 
 function resolveTarget(objects: readonly KubeObject[], to: FlowTarget): ResolvedTarget | undefined {
@@ -45,11 +47,11 @@ function resolveTarget(objects: readonly KubeObject[], to: FlowTarget): Resolved
     case 'service':
       return resolveService(objects, to);
     case 'namespace':
-      return { namespace: to.namespace, podSelector: {}, ports: to.ports.map((port) => ({ port, protocol: 'TCP' as const })) };
+      return { name: 'all-pods', namespace: to.namespace, podSelector: {}, ports: to.ports.map((port) => ({ port, protocol: 'TCP' as const })) };
     case 'dns':
-      return { namespace: 'kube-system', podSelector: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
+      return { name: 'kube-dns', namespace: 'kube-system', podSelector: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
     case 'external':
-      return { ports: to.ports.map((port) => ({ port, protocol: 'TCP' as const })) };
+      return { name: 'external', ports: to.ports.map((port) => ({ port, protocol: 'TCP' as const })) };
   }
 }
 
@@ -79,13 +81,18 @@ export interface NetworkPlan {
  * Renders default-deny plus one allow policy per flow and side into the platform chart: an egress policy in the
  * source namespace and an ingress policy in the target namespace.
  */
+export const FLOWS_ANNOTATION = 'mop.dev/flows';
+
+/**
+ * Renders, in every MOP namespace, `default-deny` plus the flows of the graph: one `allow-egress` policy holding a
+ * rule per outgoing flow, and one `allow-ingress-<target>` policy per group of target pods holding a rule per incoming
+ * flow. The `mop.dev/flows` annotation names the flows each policy implements (docs/network-flows.md).
+ */
 export function networkPolicies(chart: Chart, env: Environment, objects: readonly KubeObject[]): NetworkPlan {
   const labels = platformLabels(env, 'network-policy');
-  const policy = (namespace: string, name: string, spec: k8s.NetworkPolicySpec) =>
-    new k8s.KubeNetworkPolicy(chart, `NetworkPolicy-${namespace}-${name}`, { metadata: { name, namespace, labels }, spec });
-
   const platformNamespaces = env.platformNamespaces;
-  for (const namespace of platformNamespaces) policy(namespace, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  const egress = new Map<string, { ids: string[]; rules: k8s.NetworkPolicyEgressRule[] }>();
+  const ingress = new Map<string, { namespace: string; name: string; podSelector: Record<string, string>; ids: string[]; rules: k8s.NetworkPolicyIngressRule[] }>();
 
   const all = flows(env);
   const unresolved: Flow[] = [];
@@ -100,15 +107,33 @@ export function networkPolicies(chart: Chart, env: Environment, objects: readonl
       const to: k8s.NetworkPolicyPeer[] = target.namespace
         ? [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: target.namespace } }, podSelector: { matchLabels: target.podSelector } }]
         : [{ ipBlock: { cidr: ANYWHERE } }];
-      policy(flow.from.namespace, `allow-egress-${flow.id}`, { podSelector: {}, policyTypes: ['Egress'], egress: [{ to, ports: policyPorts(target) }] });
+      const group = egress.get(flow.from.namespace) ?? { ids: [], rules: [] };
+      group.ids.push(flow.id);
+      group.rules.push({ to, ports: policyPorts(target) });
+      egress.set(flow.from.namespace, group);
     }
     if (target.namespace && platformNamespaces.includes(target.namespace)) {
-      policy(target.namespace, `allow-ingress-${flow.id}`, {
-        podSelector: { matchLabels: target.podSelector },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: peerOf(flow.from), ports: policyPorts(target) }],
-      });
+      const name = `allow-ingress-${target.name}`;
+      const key = `${target.namespace}/${name}`;
+      const group = ingress.get(key) ?? { namespace: target.namespace, name, podSelector: target.podSelector ?? {}, ids: [], rules: [] };
+      group.ids.push(flow.id);
+      group.rules.push({ from: peerOf(flow.from), ports: policyPorts(target) });
+      ingress.set(key, group);
     }
+  }
+
+  const policy = (namespace: string, name: string, ids: readonly string[], spec: k8s.NetworkPolicySpec) =>
+    new k8s.KubeNetworkPolicy(chart, `NetworkPolicy-${namespace}-${name}`, {
+      metadata: { name, namespace, labels, annotations: ids.length ? { [FLOWS_ANNOTATION]: ids.join(', ') } : undefined },
+      spec,
+    });
+  for (const namespace of platformNamespaces) {
+    policy(namespace, 'default-deny', [], { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const out = egress.get(namespace);
+    if (out) policy(namespace, 'allow-egress', out.ids, { podSelector: {}, policyTypes: ['Egress'], egress: out.rules });
+  }
+  for (const g of ingress.values()) {
+    policy(g.namespace, g.name, g.ids, { podSelector: { matchLabels: g.podSelector }, policyTypes: ['Ingress'], ingress: g.rules });
   }
   return { flows: all, unresolved };
 }
@@ -135,7 +160,8 @@ export function networkFlowsMarkdown(plans: readonly { env: Environment; plan: N
     '<!-- Generated by `npm run synth` from constructs/network/flows.ts. Do not edit by hand. -->',
     '',
     'Every MOP namespace denies all ingress and egress by default (`default-deny`). These are the only flows',
-    'allowed, each rendered as an egress policy in the source namespace and an ingress policy at the target.',
+    'allowed: each is a rule of the `allow-egress` policy of its source namespace and of the `allow-ingress-<target>`',
+    'policy of its target pods; every policy names the flows it implements in its `mop.dev/flows` annotation.',
     'Flows to addresses outside the pod network (API server, kubelets, object storage, Kafka, the other clusters of a',
     'multi-region deployment) are allowed by port to `0.0.0.0/0`, since their addresses are not known at render time;',
     'narrow them with your CNI if you can. Multi-region traffic arriving from the other clusters is admitted only from',

@@ -1,6 +1,7 @@
 import { Environment } from '../../environments';
 import { KubeObject } from '../../constructs/render';
 import { flows } from '../../constructs/network/flows';
+import { flowPolicy } from '../support/network';
 import { allObjects, renderedEnvironments } from '../support/render';
 
 /**
@@ -155,9 +156,8 @@ describe('network policies: default deny plus exactly the listed flows', () => {
 
   test('the canary analysis flow admits the Rollouts controller to Mimir\'s query path and nothing else', () => {
     const r = renderedEnvironments().find((x) => x.env.experiments.canaryAnalysis)!;
-    const policy = policiesOf(allObjects(r)).find((p) => p.name === 'allow-ingress-rollouts-analysis-to-mimir')!;
-    expect(policy.namespace).toBe(r.env.namespaces.mimir);
-    expect(policy.ingress).toEqual([
+    const policy = flowPolicy(allObjects(r), r.env.namespaces.mimir, 'ingress', 'rollouts-analysis-to-mimir')!;
+    expect(policy.spec.ingress).toEqual([
       { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': r.env.argocd.rolloutsNamespace } }, podSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] },
     ]);
     expect(policiesOf(allObjects(r)).some((p) => p.namespace === r.env.argocd.rolloutsNamespace)).toBe(false);
@@ -165,7 +165,7 @@ describe('network policies: default deny plus exactly the listed flows', () => {
 
   test('removing a policy breaks its flow, so the comparison is not vacuous', () => {
     const r = renderedEnvironments()[0];
-    const objects = allObjects(r).filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('allow-ingress-grafana-to-')));
+    const objects = allObjects(r).filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.namespace === r.env.namespaces.grafana && o.metadata.name === 'allow-egress'));
     const observed = observedConnections(objects);
     const expected = expectedConnections(r.env, objects);
     expect([...expected].filter((c) => !observed.has(c)).every((c) => c.startsWith(`${r.env.namespaces.grafana} -> `))).toBe(true);

@@ -3,6 +3,7 @@
  * regions. Traces and logs stay in their region, metrics go to one global Mimir with a `region` label, one global
  * Grafana has a Tempo and a Loki datasource per region. These tests fail if any of that silently stops working.
  */
+import { flowPolicy } from '../support/network';
 import { parse } from 'yaml';
 import { ENVIRONMENTS, EnvironmentConfigError, EnvironmentInput, loadEnvironment } from '../../environments';
 import { production } from '../../environments/production';
@@ -40,9 +41,6 @@ const configMapFile = (r: RenderedEnvironment, name: string, file: string): stri
 };
 interface Datasource { name: string; type: string; uid: string; url: string; jsonData: Obj }
 const datasources = (r: RenderedEnvironment): Datasource[] => parse(configMapFile(r, 'grafana-datasources', 'datasources.yaml')).datasources;
-const policy = (r: RenderedEnvironment, namespace: string, name: string): Obj | undefined =>
-  all(r).find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === namespace && o.metadata.name === name) as Obj | undefined;
-
 const pushUrl = crossClusterUrl(spec, 'mimir', 'global', '/api/v1/push');
 const queryUrl = crossClusterUrl(spec, 'mimir', 'global', '/prometheus');
 
@@ -161,12 +159,12 @@ describe.each(regional.map((r) => [r.env.name, r] as const))('%s: metrics to the
   test('network: egress to the global Mimir by port 443, ingress at the query-frontends from the cross-region ingress', () => {
     const n = r.env.namespaces;
     for (const [namespace, id] of [[n.alloyNode, 'node-metrics-to-mimir'], [n.alloy, 'gateway-metrics-to-mimir'], [n.tempo, 'tempo-generator-to-mimir']]) {
-      const p = policy(r, namespace, `allow-egress-${id}`);
+      const p = flowPolicy(all(r), namespace, 'egress', id);
       expect(p?.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
     }
     for (const [namespace, id, component] of [[n.tempo, 'global-grafana-to-tempo', 'query-frontend'], [n.loki, 'global-grafana-to-loki', 'query-frontend']]) {
-      const p = policy(r, namespace, `allow-ingress-${id}`);
-      expect(p?.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { [CROSS_REGION_ACCESS_LABEL]: 'true' } } }]);
+      const p = flowPolicy(all(r), namespace, 'ingress', id);
+      expect(p?.spec.ingress?.[0].from).toEqual([{ namespaceSelector: { matchLabels: { [CROSS_REGION_ACCESS_LABEL]: 'true' } } }]);
       expect(p?.spec.podSelector.matchLabels['mop.dev/rollout-group']).toBe(`${namespace.replace(/^mop-/, '')}-${component}`);
     }
     expect(r.network.unresolved).toEqual([]);
@@ -222,14 +220,14 @@ describe('the global environment', () => {
 
   test('network: the regions reach the Mimir distributor and query-frontend through the cross-region ingress; Grafana reaches each region on 443', () => {
     const n = global.env.namespaces;
-    const push = policy(global, n.mimir, 'allow-ingress-regions-metrics-to-mimir');
+    const push = flowPolicy(all(global), n.mimir, 'ingress', 'regions-metrics-to-mimir');
     expect(push?.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { [CROSS_REGION_ACCESS_LABEL]: 'true' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
     expect(push?.spec.podSelector.matchLabels['mop.dev/rollout-group']).toBe('mimir-distributor');
-    const query = policy(global, n.mimir, 'allow-ingress-regions-queries-to-mimir');
+    const query = flowPolicy(all(global), n.mimir, 'ingress', 'regions-queries-to-mimir');
     expect(query?.spec.podSelector.matchLabels['mop.dev/rollout-group']).toBe('mimir-query-frontend');
     for (const region of regions) {
       for (const store of ['tempo', 'loki']) {
-        const p = policy(global, n.grafana, `allow-egress-grafana-to-${store}-${region}`);
+        const p = flowPolicy(all(global), n.grafana, 'egress', `grafana-to-${store}-${region}`);
         expect(p?.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
       }
     }
