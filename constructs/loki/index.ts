@@ -1,12 +1,11 @@
 import { Environment } from '../../environments';
-import { ConfigFiles, namespace, toYaml } from '../base';
+import { toYaml } from '../base';
 import { PORTS } from '../endpoints';
 import { ComponentDefinition } from '../platform';
-import { clusterLabel, gossipJoin, gossipService, storeComponent, zones } from '../stores/common';
+import { clusterLabel, gossipJoin, storeComponent, storeFoundation, zones } from '../stores/common';
 import { lokiSizing } from '../stores/sizing';
 import { lokiStorage } from '../stores/storage';
 
-const CONFIG_DIR = '/etc/loki';
 const DATA = '/var/loki';
 /** First day of the tsdb v13 schema period; fixed so that the rendered config never changes by itself. */
 const SCHEMA_FROM = '2026-01-01';
@@ -80,22 +79,12 @@ export function lokiConfigYaml(env: Environment): string {
   return toYaml(config);
 }
 
-const BASE_ARGS = [`-config.file=${CONFIG_DIR}/loki.yaml`, '-config.expand-env=true'];
 
 export const loki: ComponentDefinition = {
   name: 'loki',
   build(ctx) {
     const env = ctx.env;
-    const ns = env.namespaces.loki;
-    namespace(ctx, ns, 'restricted');
-    gossipService(ctx, 'loki');
-    const config = new ConfigFiles(ctx, {
-      id: { software: 'loki', component: 'config' },
-      name: 'loki-config',
-      namespace: ns,
-      files: { 'loki.yaml': lokiConfigYaml(env) },
-    });
-    const common = { store: 'loki' as const, config, configMountPath: CONFIG_DIR, dataMountPath: DATA, httpPort: PORTS.lokiHttp };
+    const { common, target } = storeFoundation(ctx, 'loki', { configYaml: lokiConfigYaml(env), dataMountPath: DATA, httpPort: PORTS.lokiHttp });
 
     if (env.stores.loki === 'monolithic') {
       storeComponent(ctx, {
@@ -107,7 +96,7 @@ export const loki: ComponentDefinition = {
         replicas: 1,
         resources: { cpu: '200m', memory: '512Mi', memoryLimit: '1Gi' },
         disk: '10Gi',
-        args: ['-target=all', ...BASE_ARGS],
+        args: target('all'),
         gossip: true,
         terminationGracePeriodSeconds: 300,
         pdb: false,
@@ -116,7 +105,6 @@ export const loki: ComponentDefinition = {
     }
 
     const s = lokiSizing(env);
-    const target = (t: string) => [`-target=${t}`, ...BASE_ARGS];
     storeComponent(ctx, { ...common, component: 'distributor', kind: 'Deployment', ...s.distributor, args: target('distributor'), gossip: true, terminationGracePeriodSeconds: 30, pdb: true });
     storeComponent(ctx, {
       ...common,

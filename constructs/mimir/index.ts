@@ -1,9 +1,9 @@
 import { Environment } from '../../environments';
-import { ConfigFiles, namespace, toYaml } from '../base';
+import { ConfigFiles, toYaml } from '../base';
 import { PORTS, endpoints, url } from '../endpoints';
 import { ComponentDefinition } from '../platform';
 import { mimirRuleFiles } from '../slo';
-import { ENV_VARS, Zone, clusterLabel, gossipJoin, gossipService, kafkaEnv, placeholder, storeComponent, zones } from '../stores/common';
+import { ENV_VARS, Zone, clusterLabel, gossipJoin, kafkaEnv, placeholder, storeComponent, storeFoundation, zones } from '../stores/common';
 import { mimirSizing } from '../stores/sizing';
 import { mimirBucket, mimirCommonStorage } from '../stores/storage';
 
@@ -128,22 +128,13 @@ export function mimirConfigYaml(env: Environment): string {
   return toYaml(config);
 }
 
-const BASE_ARGS = [`-config.file=${CONFIG_DIR}/mimir.yaml`, '-config.expand-env=true'];
 
 export const mimir: ComponentDefinition = {
   name: 'mimir',
   build(ctx) {
     const env = ctx.env;
     const ns = env.namespaces.mimir;
-    namespace(ctx, ns, 'restricted');
-    gossipService(ctx, 'mimir');
-
-    const config = new ConfigFiles(ctx, {
-      id: { software: 'mimir', component: 'config' },
-      name: 'mimir-config',
-      namespace: ns,
-      files: { 'mimir.yaml': mimirConfigYaml(env), 'alertmanager-fallback.yaml': ALERTMANAGER_FALLBACK },
-    });
+    const { common, target } = storeFoundation(ctx, 'mimir', { configYaml: mimirConfigYaml(env), extraFiles: { 'alertmanager-fallback.yaml': ALERTMANAGER_FALLBACK }, dataMountPath: DATA, httpPort: PORTS.mimirHttp });
     // Rule files per tenant: `<tenant>/<file>` under the local ruler storage directory.
     const ruleFiles = mimirRuleFiles(env);
     const rules = new ConfigFiles(ctx, { id: { software: 'mimir', component: 'rules' }, name: 'mimir-rules', namespace: ns, files: ruleFiles });
@@ -152,7 +143,6 @@ export const mimir: ComponentDefinition = {
       mountPath: RULES_DIR,
       items: Object.keys(ruleFiles).sort().map((file) => ({ key: file, path: `${env.tenant}/${file}` })),
     };
-    const common = { store: 'mimir' as const, config, configMountPath: CONFIG_DIR, dataMountPath: DATA, httpPort: PORTS.mimirHttp };
 
     if (env.stores.mimir === 'monolithic') {
       storeComponent(ctx, {
@@ -164,7 +154,7 @@ export const mimir: ComponentDefinition = {
         replicas: 1,
         resources: { cpu: '400m', memory: '768Mi', memoryLimit: '1536Mi' },
         disk: '10Gi',
-        args: ['-target=all,alertmanager', ...BASE_ARGS],
+        args: target('all,alertmanager'),
         extraConfig: [rulesMount],
         gossip: true,
         terminationGracePeriodSeconds: 1200,
@@ -183,7 +173,6 @@ export const mimir: ComponentDefinition = {
       );
     }
     const kafka = kafkaEnv(env);
-    const target = (t: string) => [`-target=${t}`, ...BASE_ARGS];
     const zoneArg = (flag: string) => (z: Zone) => [`-${flag}=${z.name}`];
 
     storeComponent(ctx, { ...common, component: 'distributor', kind: 'Deployment', ...s.distributor, args: target('distributor'), env: kafka, gossip: true, terminationGracePeriodSeconds: 100, pdb: true });

@@ -15,6 +15,7 @@ import {
   deployment,
   goMemLimit,
   httpProbe,
+  namespace,
   podDisruptionBudget,
   selectorLabels,
   service,
@@ -265,4 +266,37 @@ export function storeComponent(ctx: ComponentContext, p: StoreComponentProps): v
   }
   const total = p.replicas * layouts.length;
   if (p.pdb && total > 1) podDisruptionBudget(ctx, id, base, namespace, 1, selector);
+}
+
+export interface StoreFoundation {
+  /** What every component of the store passes to `storeComponent`. */
+  readonly common: { store: Store; config: ConfigFiles; configMountPath: string; dataMountPath: string; httpPort: number };
+  /** The process arguments for a `-target`: the config file, with `${VAR}` expansion for the credentials. */
+  target(target: string): string[];
+}
+
+/**
+ * What every store starts with: its restricted namespace, its headless gossip Service, and its config files in one
+ * ConfigMap (`<store>.yaml` plus `extraFiles`) mounted at `/etc/<store>`.
+ */
+export function storeFoundation(
+  ctx: ComponentContext,
+  store: Store,
+  opts: { configYaml: string; extraFiles?: Record<string, string>; dataMountPath: string; httpPort: number },
+): StoreFoundation {
+  const ns = ctx.env.namespaces[store];
+  namespace(ctx, ns, 'restricted');
+  gossipService(ctx, store);
+  const configMountPath = `/etc/${store}`;
+  const config = new ConfigFiles(ctx, {
+    id: { software: store, component: 'config' },
+    name: `${store}-config`,
+    namespace: ns,
+    files: { [`${store}.yaml`]: opts.configYaml, ...(opts.extraFiles ?? {}) },
+  });
+  const base = [`-config.file=${configMountPath}/${store}.yaml`, '-config.expand-env=true'];
+  return {
+    common: { store, config, configMountPath, dataMountPath: opts.dataMountPath, httpPort: opts.httpPort },
+    target: (target) => [`-target=${target}`, ...base],
+  };
 }

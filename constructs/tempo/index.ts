@@ -1,13 +1,12 @@
 import { Environment } from '../../environments';
-import { ConfigFiles, namespace, toYaml } from '../base';
+import { toYaml } from '../base';
 import { PORTS, url } from '../endpoints';
 import { regionLabels } from '../multi-region';
 import { ComponentDefinition } from '../platform';
-import { ENV_VARS, clusterLabel, gossipJoin, gossipService, kafkaEnv, placeholder, storeComponent, toGoDuration, zones } from '../stores/common';
+import { ENV_VARS, clusterLabel, gossipJoin, kafkaEnv, placeholder, storeComponent, storeFoundation, toGoDuration, zones } from '../stores/common';
 import { TEMPO_LIVE_STORE_ZONES, tempoSizing } from '../stores/sizing';
 import { tempoTraceStorage } from '../stores/storage';
 
-const CONFIG_DIR = '/etc/tempo';
 const DATA = '/var/tempo';
 
 type Obj = Record<string, unknown>;
@@ -87,7 +86,6 @@ export function tempoConfigYaml(env: Environment, mimirPushUrl: string): string 
   return toYaml(config);
 }
 
-const BASE_ARGS = [`-config.file=${CONFIG_DIR}/tempo.yaml`, '-config.expand-env=true'];
 const OTLP_PORTS = [
   { name: 'otlp-grpc', port: PORTS.otlpGrpc },
   { name: 'otlp-http', port: PORTS.otlpHttp },
@@ -97,16 +95,7 @@ export const tempo: ComponentDefinition = {
   name: 'tempo',
   build(ctx) {
     const env = ctx.env;
-    const ns = env.namespaces.tempo;
-    namespace(ctx, ns, 'restricted');
-    gossipService(ctx, 'tempo');
-    const config = new ConfigFiles(ctx, {
-      id: { software: 'tempo', component: 'config' },
-      name: 'tempo-config',
-      namespace: ns,
-      files: { 'tempo.yaml': tempoConfigYaml(env, url(ctx.endpoints.mimirPush)) },
-    });
-    const common = { store: 'tempo' as const, config, configMountPath: CONFIG_DIR, dataMountPath: DATA, httpPort: PORTS.tempoHttp };
+    const { common, target } = storeFoundation(ctx, 'tempo', { configYaml: tempoConfigYaml(env, url(ctx.endpoints.mimirPush)), dataMountPath: DATA, httpPort: PORTS.tempoHttp });
 
     if (env.stores.tempo === 'monolithic') {
       storeComponent(ctx, {
@@ -118,7 +107,7 @@ export const tempo: ComponentDefinition = {
         replicas: 1,
         resources: { cpu: '200m', memory: '512Mi', memoryLimit: '1Gi' },
         disk: '10Gi',
-        args: ['-target=all', ...BASE_ARGS],
+        args: target('all'),
         extraPorts: OTLP_PORTS,
         gossip: true,
         terminationGracePeriodSeconds: 1200,
@@ -136,7 +125,6 @@ export const tempo: ComponentDefinition = {
       );
     }
     const kafka = kafkaEnv(env);
-    const target = (t: string) => [`-target=${t}`, ...BASE_ARGS];
 
     storeComponent(ctx, { ...common, component: 'distributor', kind: 'Deployment', ...s.distributor, args: target('distributor'), env: kafka, extraPorts: OTLP_PORTS, gossip: true, terminationGracePeriodSeconds: 60, pdb: true });
     storeComponent(ctx, {
