@@ -46,6 +46,13 @@ export function alloyConfigs(ctx: ComponentContext): { nodeAgent: string; gatewa
   };
 }
 
+/** Mounts every Alloy container has: its config (read-only), its storage path (WAL, component state) and /tmp. */
+const ALLOY_MOUNTS: k8s.VolumeMount[] = [
+  { name: 'config', mountPath: PATHS.configDir, readOnly: true },
+  { name: 'storage', mountPath: PATHS.storage },
+  { name: 'tmp', mountPath: '/tmp' },
+];
+
 function alloyArgs(extra: string[] = []): string[] {
   return [
     'run',
@@ -104,9 +111,7 @@ function nodeAgent(ctx: ComponentContext): void {
     resources,
     readiness: readiness(),
     volumeMounts: [
-      { name: 'config', mountPath: PATHS.configDir, readOnly: true },
-      { name: 'storage', mountPath: PATHS.storage },
-      { name: 'tmp', mountPath: '/tmp' },
+      ...ALLOY_MOUNTS,
       { name: 'pod-logs', mountPath: PATHS.podLogs, readOnly: true },
       { name: 'host-proc', mountPath: PATHS.hostProc, readOnly: true },
       { name: 'host-sys', mountPath: PATHS.hostSys, readOnly: true },
@@ -196,9 +201,7 @@ function gateway(ctx: ComponentContext): void {
     resources,
     readiness: readiness(),
     volumeMounts: [
-      { name: 'config', mountPath: PATHS.configDir, readOnly: true },
-      { name: 'storage', mountPath: PATHS.storage },
-      { name: 'tmp', mountPath: '/tmp' },
+      ...ALLOY_MOUNTS,
     ],
   });
 

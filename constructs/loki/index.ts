@@ -79,7 +79,6 @@ export function lokiConfigYaml(env: Environment): string {
   return toYaml(config);
 }
 
-
 export const loki: ComponentDefinition = {
   name: 'loki',
   build(ctx) {

@@ -128,7 +128,6 @@ export function mimirConfigYaml(env: Environment): string {
   return toYaml(config);
 }
 
-
 export const mimir: ComponentDefinition = {
   name: 'mimir',
   build(ctx) {
