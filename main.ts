@@ -10,6 +10,7 @@ import { ENVIRONMENTS, Environment, EnvironmentConfigError, EnvironmentInput, lo
 import { RenderedEnvironment, renderEnvironment } from './constructs/render';
 import { summarize } from './constructs/summary';
 import { networkFlowsMarkdown } from './constructs/network/policies';
+import { BackgroundFileWriter } from './constructs/base/file-writer';
 
 export interface SynthOptions {
   readonly outdir: string;
@@ -36,29 +37,24 @@ export function selectEnvironments(only: readonly string[] = [], all: readonly E
   });
 }
 
-function writeTree(root: string, rendered: RenderedEnvironment): void {
-  const made = new Set<string>();
-  for (const [rel, content] of rendered.files) {
-    const file = path.join(root, rel);
-    const dir = path.dirname(file);
-    if (!made.has(dir)) {
-      fs.mkdirSync(dir, { recursive: true });
-      made.add(dir);
-    }
-    fs.writeFileSync(file, content);
-  }
-  fs.mkdirSync(root, { recursive: true });
-}
-
-/** Renders and swaps into place. Returns the rendered environments. Throws without touching `outdir` on failure. */
+/**
+ * Renders and swaps into place. Returns the rendered environments. Throws without touching `outdir` on failure.
+ * Each environment's files are handed to a background writer as soon as it is rendered, so writing the staging
+ * folder overlaps rendering the next environment.
+ */
 export function synth(options: SynthOptions): RenderedEnvironment[] {
   const envs = selectEnvironments(options.only, options.environments);
-  const rendered = envs.map((env) => renderEnvironment(env));
 
   fs.mkdirSync(options.outdir, { recursive: true });
   const staging = fs.mkdtempSync(path.join(options.outdir, '.render-'));
+  const writer = new BackgroundFileWriter();
   try {
-    for (const r of rendered) writeTree(path.join(staging, r.env.name), r);
+    const rendered = envs.map((env) => {
+      const r = renderEnvironment(env);
+      writer.write([...r.files].map(([rel, content]) => [path.join(staging, env.name, rel), content] as const));
+      return r;
+    });
+    writer.finish();
     for (const r of rendered) {
       const target = path.join(options.outdir, r.env.name);
       const old = path.join(staging, `.old-${r.env.name}`);
@@ -79,10 +75,11 @@ export function synth(options: SynthOptions): RenderedEnvironment[] {
       fs.mkdirSync(path.dirname(options.flowsDoc), { recursive: true });
       fs.copyFileSync(doc, options.flowsDoc);
     }
+    return rendered;
   } finally {
+    writer.drain();
     fs.rmSync(staging, { recursive: true, force: true });
   }
-  return rendered;
 }
 
 export function main(argv: string[], environments: readonly EnvironmentInput[] = ENVIRONMENTS): number {

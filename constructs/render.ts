@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { Environment } from '../environments';
 import { argoCd } from './argocd';
 import { toYaml } from './base/yaml';
@@ -32,6 +32,11 @@ export function fileNameOf(obj: KubeObject, qualify = false): string {
   return `${obj.kind.toLowerCase()}-${ns}${obj.metadata.name}.yaml`;
 }
 
+function validateApp(app: App): void {
+  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+}
+
 function fileNames(list: readonly KubeObject[]): string[] {
   const seen = new Set<string>();
   const qualifiedKinds = new Set<string>();
@@ -43,8 +48,14 @@ function fileNames(list: readonly KubeObject[]): string[] {
   return list.map((o) => fileNameOf(o, qualifiedKinds.has(o.kind)));
 }
 
+/**
+ * The chart's own API objects as Kubernetes JSON, sorted by file name. `Chart.toJson()` would also re-run cdk8s's
+ * app-wide dependency ordering and validation for every chart; the order is replaced by the file-name sort anyway,
+ * and `validateApp` runs the construct validations once per environment.
+ */
 function objectsOf(chart: Chart): KubeObject[] {
-  const list = chart.toJson() as KubeObject[];
+  const own = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+  const list = own.map((o) => o.toJson() as KubeObject);
   const names = fileNames(list);
   return list.map((o, i) => [names[i], o] as const).sort(([a], [b]) => a.localeCompare(b)).map(([, o]) => o);
 }
@@ -87,6 +98,7 @@ export function renderEnvironment(env: Environment, components: readonly Compone
 
   const argoChart = new Chart(app, ARGOCD_COMPONENT, { disableResourceNameHashes: true });
   argoCd(argoChart, env, objects, largestObject);
+  validateApp(app);
   objects.set(ARGOCD_COMPONENT, objectsOf(argoChart));
   writeFiles(ARGOCD_COMPONENT, objects.get(ARGOCD_COMPONENT)!);
 

@@ -460,7 +460,7 @@ class Printer {
     this.ws = [];
     if (this.col1) this.writeIndent();
     this.out += text;
-    for (const c of text) if (c === '\n' || c === '\f') this.line++;
+    if (text.includes('\n') || text.includes('\f')) for (const c of text) if (c === '\n' || c === '\f') this.line++;
     this.col1 = false;
     this.lastNumber = isNumber;
   }
@@ -678,45 +678,43 @@ function tabwrite(src: string): string {
   const lines: Cell[][] = [];
   const flushAfter: boolean[] = [];
   let cells: Cell[] = [];
-  let buf = '';
-  const cell = (htab: boolean): void => {
-    cells.push({ text: buf, width: [...buf].length, htab });
-    buf = '';
-  };
-  for (const ch of src) {
-    if (ch === '\t' || ch === '\v') cell(ch === '\t');
-    else if (ch === '\n' || ch === '\f') {
-      cell(false);
+  let from = 0;
+  const separator = /[\t\v\n\f]/g;
+  for (let m = separator.exec(src); ; m = separator.exec(src)) {
+    const at = m ? m.index : src.length;
+    const text = src.slice(from, at);
+    cells.push({ text, width: runeCount(text), htab: m?.[0] === '\t' });
+    from = at + 1;
+    if (!m || m[0] === '\n' || m[0] === '\f') {
       lines.push(cells);
-      flushAfter.push(ch === '\f');
+      flushAfter.push(!m || m[0] === '\f');
       cells = [];
-    } else buf += ch;
+    }
+    if (!m) break;
   }
-  cell(false);
-  lines.push(cells);
-  flushAfter.push(true);
 
-  let out = '';
+  const out: string[] = [];
   const writePadding = (textw: number, cellw: number, useTabs: boolean): void => {
     if (useTabs) {
       const w = Math.ceil(cellw / 8) * 8;
-      out += '\t'.repeat(Math.ceil((w - textw) / 8));
-    } else out += ' '.repeat(cellw - textw);
+      out.push('\t'.repeat(Math.ceil((w - textw) / 8)));
+    } else out.push(' '.repeat(cellw - textw));
   };
   const writeLines = (l0: number, l1: number, widths: number[]): void => {
     for (let i = l0; i < l1; i++) {
       const line = lines[i] as Cell[];
       let useTabs = true;
-      line.forEach((c, j) => {
+      for (let j = 0; j < line.length; j++) {
+        const c = line[j] as Cell;
         if (c.text.length === 0) {
           if (j < widths.length) writePadding(c.width, widths[j] as number, useTabs);
         } else {
           useTabs = false;
-          out += c.text;
+          out.push(c.text);
           if (j < widths.length) writePadding(c.width, widths[j] as number, false);
         }
-      });
-      if (i + 1 < lines.length) out += '\n';
+      }
+      if (i + 1 < lines.length) out.push('\n');
     }
   };
   const format = (l0: number, l1: number, widths: number[]): void => {
@@ -749,8 +747,14 @@ function tabwrite(src: string): string {
       start = i + 1;
     }
   }
-  // Trim blanks before every '\n' (not before U+2028/U+2029, which a /m regexp would treat as line ends).
-  return out.split('\n').map((l) => l.replace(/[ \t]+$/, '')).join('\n');
+  // Trim blanks before every '\n' and at the end (not before U+2028/U+2029, which a /m regexp would treat as
+  // line ends).
+  return out.join('').replace(/[ \t]+(?=\n)|[ \t]+$/g, '');
+}
+
+/** Go's utf8.RuneCountInString: code points, not UTF-16 units. */
+function runeCount(text: string): number {
+  return /[\uD800-\uDFFF]/.test(text) ? [...text].length : text.length;
 }
 
 function finish(p: Printer): string {

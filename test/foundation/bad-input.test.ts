@@ -7,6 +7,8 @@ import { dev } from '../../environments/dev';
 import { production } from '../../environments/production';
 import { staging } from '../../environments/staging';
 import { synth } from '../../main';
+import * as render from '../../constructs/render';
+import { BackgroundFileWriter } from '../../constructs/base/file-writer';
 import { PROJECT_ROOT } from '../support/paths';
 
 /** A deep copy of a valid environment with one deliberate mistake; `any` because the mistakes are ill-typed on purpose. */
@@ -99,6 +101,23 @@ describe('a failed synth leaves dist/ exactly as it was', () => {
     expect(snapshotTree(outdir)).toEqual(before);
   });
 
+  test('a render failure after the first environment was handed to the file writer leaves no trace', () => {
+    const before = snapshotTree(outdir);
+    const real = render.renderEnvironment;
+    const spy = jest.spyOn(render, 'renderEnvironment').mockImplementation((env, components) => {
+      if (env.name === 'staging') throw new Error('render failed on purpose');
+      return real(env, components);
+    });
+    try {
+      expect(() => synth({ outdir, environments: [dev, staging] })).toThrow('render failed on purpose');
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(snapshotTree(outdir)).toEqual(before);
+    expect(fs.readdirSync(outdir).filter((e) => e.startsWith('.'))).toEqual([]);
+  });
+
   test('a stale file disappears on the next successful synth', () => {
     fs.writeFileSync(path.join(outdir, 'dev', 'stale.yaml'), 'kind: Stale\n');
     fs.mkdirSync(path.join(outdir, 'retired-env'));
@@ -118,5 +137,36 @@ describe('a failed synth leaves dist/ exactly as it was', () => {
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toMatch(/^synth failed: environment "production": storage.buckets: is required \(s3 storage needs bucket names/);
     expect(snapshotTree(outdir)).toEqual(before);
+  });
+});
+
+describe('the background file writer', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mop-writer-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('writes every queued file, creating folders, before finish() returns', () => {
+    const writer = new BackgroundFileWriter();
+    const files = Array.from({ length: 200 }, (_, i) => [path.join(dir, `c${i % 7}`, `f${i}.yaml`), `n: ${i}\n`] as const);
+    writer.write(files.slice(0, 100));
+    writer.write(files.slice(100));
+    writer.finish();
+    for (const [file, content] of files) expect(fs.readFileSync(file, 'utf8')).toBe(content);
+  });
+
+  test('finish() throws the first write error; drain() after it is a no-op', () => {
+    fs.writeFileSync(path.join(dir, 'taken'), 'a file, not a folder');
+    const writer = new BackgroundFileWriter();
+    writer.write([[path.join(dir, 'taken', 'x.yaml'), 'x: 1\n']]);
+    writer.write([[path.join(dir, 'later.yaml'), 'y: 1\n']]);
+    expect(() => writer.finish()).toThrow(/^writing the rendered files failed: .*taken/);
+    expect(() => writer.drain()).not.toThrow();
+    expect(fs.existsSync(path.join(dir, 'later.yaml'))).toBe(false);
+  });
+
+  test('write() after finish() is refused', () => {
+    const writer = new BackgroundFileWriter();
+    writer.finish();
+    expect(() => writer.write([[path.join(dir, 'x.yaml'), '']])).toThrow(/after finish/);
   });
 });

@@ -1,0 +1,81 @@
+import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
+
+/**
+ * Writes files on a worker thread while the main thread goes on rendering, so that disk time overlaps render time
+ * (synth renders on one core; the machine has at least two). The API is synchronous: `finish()` blocks until every
+ * file handed over has been written, and throws the first write error.
+ *
+ * The worker is a few lines of plain JavaScript run with `eval`, so it needs neither the bundle nor a compiler.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('worker_threads');
+const fs = require('fs');
+const path = require('path');
+const { state, errors } = workerData;
+const flag = new Int32Array(state);
+const made = new Set();
+let failed = false;
+parentPort.on('message', (message) => {
+  if (message === 'finish') {
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    return;
+  }
+  if (failed) return;
+  try {
+    for (const [file, content] of message) {
+      const dir = path.dirname(file);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      fs.writeFileSync(file, content);
+    }
+  } catch (err) {
+    failed = true;
+    errors.postMessage(err instanceof Error ? err.message : String(err));
+  }
+});
+`;
+
+export class BackgroundFileWriter {
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly errors = new MessageChannel();
+  private readonly worker: Worker;
+  private finished = false;
+  private error: string | undefined;
+
+  constructor() {
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { state: this.flag.buffer, errors: this.errors.port2 },
+      transferList: [this.errors.port2],
+    });
+    // The main thread never yields to the event loop while rendering; the worker must not keep the process alive.
+    this.worker.unref();
+  }
+
+  /** Queues files (absolute path → content); their folders are created as needed. */
+  write(files: Iterable<readonly [string, string]>): void {
+    if (this.finished) throw new Error('BackgroundFileWriter: write after finish');
+    this.worker.postMessage([...files]);
+  }
+
+  /** Blocks until every queued file is written; throws the first error. */
+  finish(): void {
+    this.drain();
+    if (this.error !== undefined) throw new Error(`writing the rendered files failed: ${this.error}`);
+  }
+
+  /** Blocks until every queued file is written (or failed) and stops the worker. Idempotent; never throws. */
+  drain(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.worker.postMessage('finish');
+    Atomics.wait(this.flag, 0, 0);
+    void this.worker.terminate();
+    const message = receiveMessageOnPort(this.errors.port1);
+    if (message) this.error = String(message.message);
+    this.errors.port1.close();
+  }
+}
