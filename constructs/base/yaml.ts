@@ -1,4 +1,4 @@
-import { dump } from 'js-yaml';
+import { DEFAULT_SCHEMA, DumpOptions, Type, dump } from 'js-yaml';
 import { stringify } from 'yaml';
 
 /**
@@ -6,21 +6,155 @@ import { stringify } from 'yaml';
  * sorts object keys), no line folding, multi-line strings as literal blocks, no anchors, and strings YAML 1.1 would
  * misread (`on`, `yes`, `y`) quoted.
  *
- * js-yaml writes the same documents about three times faster than `yaml` (docs/performance.md), but it falls back to
- * an escaped one-line string for multi-line text containing tabs, which the Alloy configuration language indents
- * with. Documents holding such text go through `yaml`, which keeps them as readable literal blocks.
+ * The output is js-yaml's `dump` with `JS_YAML_OPTIONS`, byte for byte. Most documents are written by `fastYaml`,
+ * which produces exactly that output for the JSON-shaped values cdk8s renders, several times faster (ADR 0005); it
+ * decides plain-or-quoted with js-yaml's own implicit-type resolvers, and hands anything outside its subset back to
+ * js-yaml. `test/foundation/yaml.test.ts` compares the two on every rendered object and a generated corpus.
+ *
+ * js-yaml falls back to an escaped one-line string for multi-line text containing tabs, which the Alloy
+ * configuration language indents with. Documents holding such text go through `yaml`, which keeps them as readable
+ * literal blocks.
  */
 export function toYaml(value: unknown): string {
   // In a Kubernetes object such text can only be a ConfigMap's `data`; config files are searched whole.
   const isObject = value !== null && typeof value === 'object';
   const text = isObject && 'apiVersion' in value ? (value as { data?: unknown }).data : value;
   if (hasTabbedText(text)) return stringify(value, { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
-  return dump(value, { lineWidth: -1, noRefs: true, sortKeys: false, quotingType: '"' });
+  return fastYaml(value) ?? dump(value, JS_YAML_OPTIONS);
 }
+
+export const JS_YAML_OPTIONS: DumpOptions = { lineWidth: -1, noRefs: true, sortKeys: false, quotingType: '"' };
 
 function hasTabbedText(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\t') && value.includes('\n');
   if (Array.isArray(value)) return value.some(hasTabbedText);
   if (value !== null && typeof value === 'object') return Object.values(value).some(hasTabbedText);
   return false;
+}
+
+/**
+ * `dump(value, JS_YAML_OPTIONS)` for plain objects, arrays, strings, booleans, null and numbers without exponent;
+ * `undefined` when the value holds anything else (undefined, -0, NaN, exponents, keys with line breaks or longer
+ * than 1024 characters, class instances other than plain objects), which js-yaml then writes.
+ */
+export function fastYaml(value: unknown): string | undefined {
+  try {
+    return `${node(value, 0, true)}\n`;
+  } catch (err) {
+    if (err === UNSUPPORTED) return undefined;
+    throw err;
+  }
+}
+
+const UNSUPPORTED = new Error('value outside the fast YAML subset');
+
+/** The text js-yaml's writeNode leaves in `state.dump` for a block-context node at `level`. */
+function node(value: unknown, level: number, compact: boolean): string {
+  switch (typeof value) {
+    case 'string':
+      return value.includes('\n') ? multiLineScalar(value, level) : singleLineScalar(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return number(value);
+    case 'object':
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return sequence(value, level, compact);
+      if (Object.prototype.toString.call(value) === '[object Object]') return mapping(value as Record<string, unknown>, level, compact);
+  }
+  throw UNSUPPORTED;
+}
+
+function sequence(items: readonly unknown[], level: number, compact: boolean): string {
+  if (items.length === 0) return '[]';
+  let out = '';
+  for (const item of items) {
+    const text = node(item, level + 1, true);
+    if (!compact || out !== '') out += nextLine(level);
+    out += text.charCodeAt(0) === 10 ? '-' : '- ';
+    out += text;
+  }
+  return out;
+}
+
+function mapping(object: Record<string, unknown>, level: number, compact: boolean): string {
+  const keys = Object.keys(object);
+  if (keys.length === 0) return '{}';
+  let out = '';
+  for (const key of keys) {
+    if (key.includes('\n') || key.length > 1024) throw UNSUPPORTED;
+    const value = object[key];
+    if (value === undefined) throw UNSUPPORTED;
+    if (!compact || out !== '') out += nextLine(level);
+    out += singleLineScalar(key);
+    const text = node(value, level + 1, false);
+    out += text.charCodeAt(0) === 10 ? ':' : ': ';
+    out += text;
+  }
+  return out;
+}
+
+const INDENTS: string[] = [];
+function nextLine(level: number): string {
+  return (INDENTS[level] ??= `\n${' '.repeat(2 * level)}`);
+}
+
+function number(n: number): string {
+  if (Number.isInteger(n) && !Object.is(n, -0) && Number.isSafeInteger(n)) return String(n);
+  const text = String(n);
+  if (Number.isFinite(n) && !Number.isInteger(n) && !text.includes('e')) return text;
+  throw UNSUPPORTED;
+}
+
+// Characters js-yaml prints unescaped (its isPrintable): no tab, no C0/C1 controls, no U+2028/2029, BOM or lone
+// surrogates.
+const ASCII_PRINTABLE = /^[\x20-\x7E]*$/;
+const PRINTABLE = /^(?:[\x20-\x7E\xA1-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+const ASCII_PRINTABLE_LINES = /^[\n\x20-\x7E]*$/;
+const PRINTABLE_LINES = /^(?:[\n\x20-\x7E\xA1-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+
+// js-yaml's compat-mode quoting (YAML 1.1 booleans and base-60 numbers), then its plain-scalar character rules in
+// block context: no indicator first, no blank or ':' last, no ': ' and no ' #' inside.
+const YAML11_BOOLEANS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
+const YAML11_BASE60 = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+const NOT_PLAIN = /^[-?:,[\]{}#&*!|=>'"%@` ]|[ :]$|: | #/;
+
+const IMPLICIT_TYPES: readonly Type[] = (() => {
+  const compiled = (DEFAULT_SCHEMA as unknown as { compiledImplicit?: Type[] }).compiledImplicit;
+  if (!Array.isArray(compiled)) throw new Error('js-yaml: DEFAULT_SCHEMA.compiledImplicit is missing; fastYaml needs the resolvers dump uses');
+  return compiled;
+})();
+
+const singleLineCache = new Map<string, string>();
+
+/** A scalar on one line: plain when js-yaml would write it plain, else double-quoted. */
+function singleLineScalar(s: string): string {
+  let text = singleLineCache.get(s);
+  if (text === undefined) {
+    text = chooseSingleLine(s);
+    singleLineCache.set(s, text);
+  }
+  return text;
+}
+
+function chooseSingleLine(s: string): string {
+  if (s === '') return '""';
+  if (YAML11_BOOLEANS.has(s) || YAML11_BASE60.test(s)) return `"${s}"`;
+  // Escapes beyond `"` and `\` (control characters, tabs, U+2028 …): js-yaml's own escaping, which does not
+  // depend on where the scalar sits.
+  if (!ASCII_PRINTABLE.test(s) && !PRINTABLE.test(s)) return dump(s, JS_YAML_OPTIONS).slice(0, -1);
+  if (!NOT_PLAIN.test(s) && !IMPLICIT_TYPES.some((t) => t.resolve(s))) return s;
+  return `"${s.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** Multi-line text as a literal block indented for `level`, as js-yaml writes it (escaped if not printable). */
+function multiLineScalar(s: string, level: number): string {
+  if (!ASCII_PRINTABLE_LINES.test(s) && !PRINTABLE_LINES.test(s)) return dump(s, JS_YAML_OPTIONS).slice(0, -1);
+  const indentIndicator = /^\n* /.test(s) ? '2' : '';
+  const clip = s.endsWith('\n');
+  const keep = clip && (s[s.length - 2] === '\n' || s === '\n');
+  const chomp = keep ? '+' : clip ? '' : '-';
+  const indent = ' '.repeat(2 * Math.max(1, level));
+  const body = s.replace(/^(?=.)/gm, indent);
+  return `|${indentIndicator}${chomp}\n${clip ? body.slice(0, -1) : body}`;
 }
