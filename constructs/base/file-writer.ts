@@ -12,43 +12,51 @@ const { parentPort, workerData } = require('worker_threads');
 const fs = require('fs');
 const path = require('path');
 const { state, errors } = workerData;
-const flag = new Int32Array(state);
+const flags = new Int32Array(state);
 const made = new Set();
 let failed = false;
 parentPort.on('message', (message) => {
   if (message === 'finish') {
-    Atomics.store(flag, 0, 1);
-    Atomics.notify(flag, 0);
+    Atomics.store(flags, DONE, 1);
+    Atomics.notify(flags, DONE);
     return;
   }
-  if (failed) return;
-  try {
-    for (const [file, content] of message) {
-      const dir = path.dirname(file);
-      if (!made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        made.add(dir);
+  if (!failed) {
+    try {
+      for (const [file, content] of message) {
+        const dir = path.dirname(file);
+        if (!made.has(dir)) {
+          fs.mkdirSync(dir, { recursive: true });
+          made.add(dir);
+        }
+        fs.writeFileSync(file, content);
       }
-      fs.writeFileSync(file, content);
+    } catch (err) {
+      failed = true;
+      errors.postMessage(err instanceof Error ? err.message : String(err));
     }
-  } catch (err) {
-    failed = true;
-    errors.postMessage(err instanceof Error ? err.message : String(err));
   }
+  Atomics.add(flags, PROGRESS, 1);
 });
 `;
 
+// Slots of the shared flags: DONE turns 1 after the last batch; PROGRESS counts batches handled.
+const DONE = 0;
+const PROGRESS = 1;
+/** A worker that handles no batch for this long is taken for dead (it cannot report its own crash). */
+const DEFAULT_STALL_MS = 60_000;
+
 export class BackgroundFileWriter {
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly flags = new Int32Array(new SharedArrayBuffer(8));
   private readonly errors = new MessageChannel();
   private readonly worker: Worker;
   private finished = false;
   private error: string | undefined;
 
-  constructor() {
-    this.worker = new Worker(WORKER_SOURCE, {
+  constructor(private readonly stallMs = DEFAULT_STALL_MS) {
+    this.worker = new Worker(`const DONE = ${DONE}, PROGRESS = ${PROGRESS};${WORKER_SOURCE}`, {
       eval: true,
-      workerData: { state: this.flag.buffer, errors: this.errors.port2 },
+      workerData: { state: this.flags.buffer, errors: this.errors.port2 },
       transferList: [this.errors.port2],
     });
     // The main thread never yields to the event loop while rendering; the worker must not keep the process alive.
@@ -67,12 +75,23 @@ export class BackgroundFileWriter {
     if (this.error !== undefined) throw new Error(`writing the rendered files failed: ${this.error}`);
   }
 
-  /** Blocks until every queued file is written (or failed) and stops the worker. Idempotent; never throws. */
+  /** Blocks until every queued file is written (or failed) and stops the worker. Idempotent. */
   drain(): void {
     if (this.finished) return;
     this.finished = true;
     this.worker.postMessage('finish');
-    Atomics.wait(this.flag, 0, 0);
+    let progress = Atomics.load(this.flags, PROGRESS);
+    let stalledSince = Date.now();
+    while (Atomics.wait(this.flags, DONE, 0, Math.min(1000, this.stallMs)) === 'timed-out') {
+      const now = Atomics.load(this.flags, PROGRESS);
+      if (now !== progress) {
+        progress = now;
+        stalledSince = Date.now();
+      } else if (Date.now() - stalledSince > this.stallMs) {
+        this.error ??= `the file writer thread made no progress for ${this.stallMs / 1000} s`;
+        break;
+      }
+    }
     void this.worker.terminate();
     const message = receiveMessageOnPort(this.errors.port1);
     if (message) this.error = String(message.message);

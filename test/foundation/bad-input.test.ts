@@ -164,6 +164,16 @@ describe('the background file writer', () => {
     expect(fs.existsSync(path.join(dir, 'later.yaml'))).toBe(false);
   });
 
+  test('a writer thread stuck on one file is reported instead of waited for forever', () => {
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = new BackgroundFileWriter(1500);
+    writer.write([[fifo, 'blocks until someone reads']]);
+    expect(() => writer.finish()).toThrow('writing the rendered files failed: the file writer thread made no progress for 1.5 s');
+    // Opening the other end unblocks the thread, so that it can end.
+    fs.closeSync(fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK));
+  });
+
   test('write() after finish() is refused', () => {
     const writer = new BackgroundFileWriter();
     writer.finish();
