@@ -63,7 +63,7 @@ const floorTimes = [];
 const stockTimes = [];
 for (let i = 0; i < RUNS; i++) {
   synthTimes.push(time('npm', ['run', '-s', 'synth', '--', '--quiet'], { MOP_OUTDIR: tmp('mop-bench-synth-') }).elapsed);
-  directTimes.push(time('node', ['scripts/synth.mjs', '--quiet'], { MOP_OUTDIR: tmp('mop-bench-direct-') }).elapsed);
+  directTimes.push(time('node', ['scripts/synth.cjs', '--quiet'], { MOP_OUTDIR: tmp('mop-bench-direct-') }).elapsed);
   floorTimes.push(time('node', ['bench/floor.cjs', bytesFile, tmp('mop-bench-floor-')]).elapsed);
   if (!args.includes('--no-stock')) {
     const out = tmp('mop-bench-stock-');
@@ -73,7 +73,7 @@ for (let i = 0; i < RUNS; i++) {
 const pairRatio = (a, b) => median(a.map((x, i) => x / b[i]));
 console.log(`1. Default environments (${defaultEnvironments.length}: ${defaultEnvironments.join(', ')})`);
 console.log(`   npm run synth                     median ${ms(median(synthTimes))}   (runs: ${synthTimes.map((t) => t.toFixed(0)).join(', ')})`);
-console.log(`   node scripts/synth.mjs (no npm)    median ${ms(median(directTimes))}`);
+console.log(`   node scripts/synth.cjs (no npm)    median ${ms(median(directTimes))}`);
 console.log(`   floor: node + cdk8s + write bytes  median ${ms(median(floorTimes))}`);
 if (stockTimes.length) console.log(`   stock: cdk8s synth with ts-node    median ${ms(median(stockTimes))}`);
 console.log(`   synth / floor                     ${pairRatio(synthTimes, floorTimes).toFixed(2)}×  (target ≤ 3×)`);
@@ -82,7 +82,7 @@ if (stockTimes.length) console.log(`   stock / synth                     ${pairR
 
 // 2. Scaling with generated regional environments (renders with the bundle, as `npm run synth` does).
 await build({ entryPoints: [path.join(root, 'environments', 'production.ts')], outfile: path.join(root, '.build', 'bench-environments.js'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
-time('node', ['scripts/build.mjs']);
+time('node', ['scripts/build.cjs']);
 console.log('\n2. Scaling: generated regional production environments (one process per render)');
 const scale = {};
 for (const n of [1, 10, 50]) {

@@ -1,9 +1,9 @@
 // `npm run estimate -- <environment> [flags]`: see scripts/estimate-sampling.ts.
 import { createRequire } from 'module';
-import { ensureBundle } from './build.mjs';
 
-const bundle = await ensureBundle('scripts/estimate-sampling.ts');
-const { run } = createRequire(import.meta.url)(bundle);
+const require = createRequire(import.meta.url);
+const { ensureBundle } = require('./build.cjs');
+const { run } = require(ensureBundle('scripts/estimate-sampling.ts'));
 try {
   process.stdout.write(run(process.argv.slice(2)));
 } catch (err) {

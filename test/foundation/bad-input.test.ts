@@ -127,7 +127,7 @@ describe('a failed synth leaves dist/ exactly as it was', () => {
   });
 
   test('the CLI exits 1 with the message on stderr, and dist/ is unchanged', () => {
-    execFileSync('node', ['scripts/build.mjs'], { cwd: PROJECT_ROOT });
+    execFileSync('node', ['scripts/build.cjs'], { cwd: PROJECT_ROOT });
     const before = snapshotTree(outdir);
     const script = `
       const { main } = require(${JSON.stringify(path.join(PROJECT_ROOT, '.build', 'main.js'))});
