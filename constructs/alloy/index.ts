@@ -2,7 +2,7 @@
  * Grafana Alloy, the telemetry pipeline: a node agent DaemonSet on every node and, in `tiered` environments, a
  * clustered sampling gateway StatefulSet. The configs are in pipeline.ts; docs/alloy.md explains the data flow.
  */
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from '../base/k8s';
 import { ComponentDefinition } from '../platform';
 import {
   ComponentContext,

@@ -1,4 +1,4 @@
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from './k8s';
 import { restrictedContainerSecurityContext } from './security';
 
 /** Requests and the memory limit of one container. CPU is deliberately not limited (throttling hurts latency). */

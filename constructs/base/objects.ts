@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from './k8s';
 import { ComponentContext } from './context';
 import { WorkloadIdentity, platformLabels, selectorLabels, standardLabels } from './labels';
 import { restrictedPodSecurityContext } from './security';

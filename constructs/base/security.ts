@@ -1,4 +1,4 @@
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from './k8s';
 
 /** The UID/GID MOP runs non-root images as, unless an image needs its own. */
 export const DEFAULT_UID = 10001;

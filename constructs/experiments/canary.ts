@@ -12,7 +12,7 @@
  * `k8s_replicaset_name` (pkg/export/attributes/attr_defs.go, appKubeAttributes), so a query can select the canary.
  */
 import { Construct } from 'constructs';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from '../base/k8s';
 import { SloConfig } from '../../environments';
 import { AnalysisTemplate, AnalysisTemplateSpecMetricsCount, AnalysisTemplateSpecMetricsFailureLimit } from '../../imports/rollouts-analysistemplate-argoproj.io';
 import { Rollout, RolloutProps, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryStepsPauseDuration } from '../../imports/rollouts-rollout-argoproj.io';

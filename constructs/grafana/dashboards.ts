@@ -1,7 +1,7 @@
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Environment } from '../../environments';
 import { BURN_RATE_ALERTS, OBI_HTTP_SERVER, SLO_RECORDS } from '../slo';
-import { VariableLabels, dashboard, logs, lokiTimeseries, row, stat, table, timeseries, traceSearch } from './panels';
+import { VariableLabels, dashboard, dashboardOnce, logs, lokiTimeseries, row, stat, table, timeseries, traceSearch } from './panels';
 
 /** Fixed dashboard UIDs (links and bookmarks survive re-provisioning). */
 export const DASHBOARD_UIDS = {
@@ -172,11 +172,10 @@ function tempoDashboard(): Dashboard {
     .build();
 }
 
-function mimirDashboard(env: Environment): Dashboard {
+/** `rf`: the environment's replication factor (ingesters hold every series that many times). */
+function mimirDashboard(rf: number): Dashboard {
   const sel = PLATFORM;
   const reads = `${sel}, route=~"prometheus_api_v1_.*"`;
-  // Ingesters hold every series replicationFactor times.
-  const rf = env.replicationFactor;
   return dashboard(DASHBOARD_UIDS.mimir, 'Mimir', 'Mimir ingestion rate, active series and cardinality, query latency.', platformVars('cortex_distributor_received_samples_total'))
     .withRow(row('Ingestion'))
     .withPanel(stat('Samples/s', 'Samples accepted by the distributors.', 'short', { expr: `sum(rate(cortex_distributor_received_samples_total{${sel}}${RATE}))` }))
@@ -276,11 +275,11 @@ function sloDashboard(): Dashboard {
 /** The six provisioned dashboards, by key. */
 export function buildDashboards(env: Environment): Record<DashboardKey, Dashboard> {
   return {
-    obi: obiOverview(),
-    alloy: alloyPipeline(),
-    tempo: tempoDashboard(),
-    mimir: mimirDashboard(env),
-    loki: lokiDashboard(),
-    slo: sloDashboard(),
+    obi: dashboardOnce('obi', obiOverview),
+    alloy: dashboardOnce('alloy', alloyPipeline),
+    tempo: dashboardOnce('tempo', tempoDashboard),
+    mimir: dashboardOnce(`mimir rf=${env.replicationFactor}`, () => mimirDashboard(env.replicationFactor)),
+    loki: dashboardOnce('loki', lokiDashboard),
+    slo: dashboardOnce('slo', sloDashboard),
   };
 }

@@ -15,7 +15,7 @@ import { Environment } from '../../environments';
 import { DB_REGRESSION, OBI_DB_CLIENT } from '../experiments/database-profiling';
 import { OBI_HTTP_SERVER } from '../slo';
 import { datasourceRef } from './datasources';
-import { VariableLabels, dashboard, row, stat, table, timeseries } from './panels';
+import { VariableLabels, dashboard, dashboardOnce, row, stat, table, timeseries } from './panels';
 
 export const EXPERIMENT_DASHBOARD_UIDS = {
   dependencies: 'mop-service-dependencies',
@@ -190,7 +190,7 @@ function slowestQueries(): Dashboard {
 /** The experiment dashboards the environment switches on, by key. */
 export function experimentDashboards(env: Environment): Partial<Record<ExperimentDashboardKey, Dashboard>> {
   const out: Partial<Record<ExperimentDashboardKey, Dashboard>> = {};
-  if (env.experiments.serviceDependencyGraph) out.dependencies = dependencies();
-  if (env.experiments.databaseProfiling) out['slowest-queries'] = slowestQueries();
+  if (env.experiments.serviceDependencyGraph) out.dependencies = dashboardOnce('dependencies', dependencies);
+  if (env.experiments.databaseProfiling) out['slowest-queries'] = dashboardOnce('slowest-queries', slowestQueries);
   return out;
 }

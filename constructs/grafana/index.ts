@@ -1,4 +1,5 @@
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { k8s } from '../base/k8s';
 import { Environment } from '../../environments';
 import { ComponentDefinition } from '../platform';
 import {
@@ -79,9 +80,20 @@ export function dashboardFiles(env: Environment): Record<string, { file: string;
   const dashboards = { ...buildDashboards(env), ...experimentDashboards(env) };
   const out: Record<string, { file: string; json: string }> = {};
   for (const [key, d] of Object.entries(dashboards)) {
-    out[key] = { file: `${d.uid}.json`, json: `${JSON.stringify(d, null, 2)}\n` };
+    out[key] = { file: `${d.uid}.json`, json: dashboardJson(d) };
   }
   return out;
+}
+
+// Dashboards are built once per process (`dashboardOnce`), so their JSON is too.
+const jsonOf = new WeakMap<Dashboard, string>();
+function dashboardJson(d: Dashboard): string {
+  let json = jsonOf.get(d);
+  if (json === undefined) {
+    json = `${JSON.stringify(d, null, 2)}\n`;
+    jsonOf.set(d, json);
+  }
+  return json;
 }
 
 function build(ctx: ComponentContext): void {

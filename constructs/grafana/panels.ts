@@ -1,5 +1,5 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import { DashboardBuilder, QueryVariableBuilder, RowBuilder, ThresholdsConfigBuilder, ThresholdsMode, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
+import { Dashboard, DashboardBuilder, QueryVariableBuilder, RowBuilder, ThresholdsConfigBuilder, ThresholdsMode, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as LogsPanel } from '@grafana/grafana-foundation-sdk/logs';
 import { DataqueryBuilder as LokiQuery } from '@grafana/grafana-foundation-sdk/loki';
 import { DataqueryBuilder as PromQuery, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
@@ -149,4 +149,19 @@ export function dashboard(uid: string, title: string, description: string, vars:
     .withVariable(
       variable('service', 'Service', `label_values(${vars.metric}{cluster=~"$cluster", ${vars.namespaceLabel}=~"$namespace"}, ${vars.serviceLabel})`),
     );
+}
+
+const built = new Map<string, Dashboard>();
+
+/**
+ * Builds each distinct dashboard once per process: every environment gets the same dashboards but for the inputs
+ * named in `key` (and the builders take nothing else). Callers must not modify the result.
+ */
+export function dashboardOnce(key: string, build: () => Dashboard): Dashboard {
+  let d = built.get(key);
+  if (!d) {
+    d = build();
+    built.set(key, d);
+  }
+  return d;
 }

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from '../base/k8s';
 import { Environment } from '../../environments';
 import { platformLabels } from '../base';
 import { KubeObject } from '../render';

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from '../base/k8s';
 import { ComponentDefinition } from '../platform';
 import {
   ComponentContext,

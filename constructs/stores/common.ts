@@ -3,7 +3,7 @@
  * credentials and Kafka SASL credentials (by Secret reference only), and one helper that renders a store component
  * (workload + Services + PodDisruptionBudget) the same way for every store.
  */
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from '../base/k8s';
 import { Environment } from '../../environments';
 import {
   ComponentContext,
