@@ -2,6 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Environment } from '../environments';
 import { argoCd } from './argocd';
 import { toYaml } from './base/yaml';
+import { compareStrings } from './base/order';
 import { COMPONENTS } from './components';
 import { NetworkPlan, networkPolicies } from './network/policies';
 import { ComponentDefinition, PLATFORM_COMPONENT, buildPlatform } from './platform';
@@ -57,7 +58,7 @@ function objectsOf(chart: Chart): KubeObject[] {
   const own = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
   const list = own.map((o) => o.toJson() as KubeObject);
   const names = fileNames(list);
-  return list.map((o, i) => [names[i], o] as const).sort(([a], [b]) => a.localeCompare(b)).map(([, o]) => o);
+  return list.map((o, i) => [names[i], o] as const).sort(([a], [b]) => compareStrings(a, b)).map(([, o]) => o);
 }
 
 export const ARGOCD_COMPONENT = 'argocd';
@@ -102,5 +103,5 @@ export function renderEnvironment(env: Environment, components: readonly Compone
   objects.set(ARGOCD_COMPONENT, objectsOf(argoChart));
   writeFiles(ARGOCD_COMPONENT, objects.get(ARGOCD_COMPONENT)!);
 
-  return { env, files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), objects, network };
+  return { env, files: new Map([...files].sort(([a], [b]) => compareStrings(a, b))), objects, network };
 }

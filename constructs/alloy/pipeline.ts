@@ -11,6 +11,7 @@
  * Every component, argument and block name is from the grafana/alloy v1.18.1 reference
  * (docs/sources/reference/components/<namespace>/<component>.md). Store addresses come from `ctx.endpoints` only.
  */
+import { compareStrings } from '../base/order';
 import { Environment, PlatformComponent } from '../../environments';
 import { Endpoint, Endpoints, PORTS, hostPort, url } from '../endpoints';
 import { regionLabels } from '../multi-region';
@@ -119,7 +120,7 @@ export function samplingPolicies(env: Environment): Block[] {
     ]),
   ];
   // SLO-driven tail sampling (docs/experiments/slo-tail-sampling.md): keep every trace slower than its service's SLO.
-  const sloServices = env.experiments.sloTailSampling ? [...env.slos].sort((a, b) => a.service.localeCompare(b.service)) : [];
+  const sloServices = env.experiments.sloTailSampling ? [...env.slos].sort((a, b) => compareStrings(a.service, b.service)) : [];
   for (const slo of sloServices) {
     policies.push(
       block('policy', [

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Environment } from '../../environments';
 import { Application } from '../../imports/argocd-application-argoproj.io';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
-import { platformLabels } from '../base';
+import { compareStrings, platformLabels } from '../base';
 import { PLATFORM_COMPONENT } from '../platform';
 import type { KubeObject } from '../render';
 
@@ -44,7 +44,7 @@ function groupOf(apiVersion: string): string {
 function kindsOf(objects: readonly KubeObject[]): { group: string; kind: string }[] {
   const seen = new Map<string, { group: string; kind: string }>();
   for (const o of objects) seen.set(`${groupOf(o.apiVersion)}/${o.kind}`, { group: groupOf(o.apiVersion), kind: o.kind });
-  return [...seen.values()].sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`));
+  return [...seen.values()].sort((a, b) => compareStrings(`${a.group}/${a.kind}`, `${b.group}/${b.kind}`));
 }
 
 const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
@@ -75,7 +75,7 @@ export function argoCd(
         .map((namespace) => ({ server: argo.destinationServer, namespace })),
       clusterResourceWhitelist: kindsOf(all.filter((o) => CLUSTER_SCOPED.has(o.kind))),
       namespaceResourceWhitelist: [...kindsOf(all.filter((o) => !CLUSTER_SCOPED.has(o.kind))), ...selfKinds].sort((a, b) =>
-        `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`),
+        compareStrings(`${a.group}/${a.kind}`, `${b.group}/${b.kind}`),
       ),
       orphanedResources: { warn: true },
     },

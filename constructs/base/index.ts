@@ -4,3 +4,4 @@ export * from './labels';
 export * from './objects';
 export * from './security';
 export * from './yaml';
+export * from './order';

@@ -47,7 +47,7 @@ describe('Argo CD delivery', () => {
       expect(project.spec.sourceRepos).toEqual([r.env.argocd.repoURL]);
       const namespaces = new Set([...r.env.platformNamespaces, r.env.argocd.namespace, ...rendered.flatMap((o) => o.metadata.namespace ?? [])]);
       expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual([...namespaces].sort());
-      const kinds = (objs: typeof rendered) => [...new Set(objs.map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`))].sort((a, b) => a.localeCompare(b));
+      const kinds = (objs: typeof rendered) => [...new Set(objs.map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`))].sort();
       const clusterKinds = kinds(rendered.filter((o) => !o.metadata.namespace));
       expect(project.spec.clusterResourceWhitelist.map((k: any) => `${k.group}/${k.kind}`)).toEqual(clusterKinds);
       expect(project.spec.namespaceResourceWhitelist.map((k: any) => `${k.group}/${k.kind}`)).toEqual(kinds(rendered.filter((o) => o.metadata.namespace)));
