@@ -1,6 +1,8 @@
 // Bundles main.ts (or another entry) and everything it imports into .build/<name>.js with esbuild: no type checking
 // at synth time (that is `npm run typecheck`, part of `npm test`), so rendering never waits on the TypeScript
-// compiler. CommonJS and synchronous, so that `npm run synth` starts without Node's ES module loader.
+// compiler. CommonJS and synchronous, so that `npm run synth` starts without Node's ES module loader. Whitespace and
+// syntax are minified (a third less to read and compile at every start); names are kept, so stack traces stay readable,
+// and the linked source map leads back to the TypeScript.
 //
 // The bundle is rebuilt only when it is older than one of its inputs. The inputs are the project files esbuild's
 // metafile lists (kept in `.build/<name>.inputs`, one per line), this script, package-lock.json, and npm's own record
@@ -42,6 +44,8 @@ function ensureBundle(entry = 'main.ts') {
     target: 'node20',
     format: 'cjs',
     sourcemap: 'linked',
+    minifyWhitespace: true,
+    minifySyntax: true,
     metafile: true,
     logLevel: 'warning',
     absWorkingDir: root,
