@@ -388,7 +388,11 @@ const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
  * `\\`, `\a \b \f \n \r \t \v`, `\xHH` for other ASCII controls, `\uHHHH`/`\UHHHHHHHH` for other
  * non-printable code points, printable Unicode verbatim. Throws on unpaired surrogates (not UTF-8).
  */
+// Printable ASCII other than `"` and `\`: needs no escaping (the common case, checked at once).
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
+
 export function quoteString(s: string): string {
+  if (PLAIN_ASCII.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const cp = ch.codePointAt(0) as number;

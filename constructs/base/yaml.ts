@@ -147,8 +147,21 @@ function chooseSingleLine(s: string): string {
   return `"${s.replace(/["\\]/g, '\\$&')}"`;
 }
 
+// Config files and dashboards recur across environments, mostly at the same depth.
+const multiLineCache: Map<string, string>[] = [];
+
 /** Multi-line text as a literal block indented for `level`, as js-yaml writes it (escaped if not printable). */
 function multiLineScalar(s: string, level: number): string {
+  const cache = (multiLineCache[level] ??= new Map());
+  let text = cache.get(s);
+  if (text === undefined) {
+    text = literalBlock(s, level);
+    cache.set(s, text);
+  }
+  return text;
+}
+
+function literalBlock(s: string, level: number): string {
   if (!ASCII_PRINTABLE_LINES.test(s) && !PRINTABLE_LINES.test(s)) return dump(s, JS_YAML_OPTIONS).slice(0, -1);
   const indentIndicator = /^\n* /.test(s) ? '2' : '';
   const clip = s.endsWith('\n');
