@@ -7,9 +7,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ENVIRONMENTS, Environment, EnvironmentConfigError, EnvironmentInput, loadEnvironment } from './environments';
-import { RenderedEnvironment, renderEnvironment } from './constructs/render';
+import { renderEnvironment } from './constructs/render';
 import { summarize } from './constructs/summary';
-import { networkFlowsMarkdown } from './constructs/network/policies';
+import { NetworkPlan, networkFlowsMarkdown } from './constructs/network/policies';
 import { BackgroundFileWriter } from './constructs/base/file-writer';
 
 export interface SynthOptions {
@@ -37,29 +37,39 @@ export function selectEnvironments(only: readonly string[] = [], all: readonly E
   });
 }
 
+/** What synth keeps of each rendered environment: the files went to disk, the objects are released. */
+export interface SynthResult {
+  readonly env: Environment;
+  /** One line: objects per component and the CPU/memory requests (printed by the CLI). */
+  readonly summary: string;
+}
+
 /**
- * Renders and swaps into place. Returns the rendered environments. Throws without touching `outdir` on failure.
+ * Renders and swaps into place. Throws without touching `outdir` on failure.
  * Each environment's files are handed to a background writer as soon as it is rendered, so writing the staging
- * folder overlaps rendering the next environment.
+ * folder overlaps rendering the next environment; the rendered objects are not kept beyond that.
  */
-export function synth(options: SynthOptions): RenderedEnvironment[] {
+export function synth(options: SynthOptions): SynthResult[] {
   const envs = selectEnvironments(options.only, options.environments);
 
   fs.mkdirSync(options.outdir, { recursive: true });
   const staging = fs.mkdtempSync(path.join(options.outdir, '.render-'));
   const writer = new BackgroundFileWriter();
   try {
-    const rendered = envs.map((env) => {
+    const results: SynthResult[] = [];
+    const plans: { env: Environment; plan: NetworkPlan }[] = [];
+    for (const env of envs) {
       const r = renderEnvironment(env);
       writer.write([...r.files].map(([rel, content]) => [path.join(staging, env.name, rel), content] as const));
-      return r;
-    });
+      results.push({ env, summary: summarize(r) });
+      plans.push({ env, plan: r.network });
+    }
     writer.finish();
-    for (const r of rendered) {
-      const target = path.join(options.outdir, r.env.name);
-      const old = path.join(staging, `.old-${r.env.name}`);
+    for (const { env } of results) {
+      const target = path.join(options.outdir, env.name);
+      const old = path.join(staging, `.old-${env.name}`);
       if (fs.existsSync(target)) fs.renameSync(target, old);
-      fs.renameSync(path.join(staging, r.env.name), target);
+      fs.renameSync(path.join(staging, env.name), target);
     }
     if (!options.only?.length) {
       // Environments that no longer exist lose their folder too.
@@ -71,11 +81,11 @@ export function synth(options: SynthOptions): RenderedEnvironment[] {
     }
     if (!options.only?.length && options.flowsDoc) {
       const doc = path.join(staging, 'network-flows.md');
-      fs.writeFileSync(doc, networkFlowsMarkdown(rendered.map((r) => ({ env: r.env, plan: r.network }))));
+      fs.writeFileSync(doc, networkFlowsMarkdown(plans));
       fs.mkdirSync(path.dirname(options.flowsDoc), { recursive: true });
       fs.copyFileSync(doc, options.flowsDoc);
     }
-    return rendered;
+    return results;
   } finally {
     writer.drain();
     fs.rmSync(staging, { recursive: true, force: true });
@@ -88,7 +98,7 @@ export function main(argv: string[], environments: readonly EnvironmentInput[] =
   const only = argv.filter((a) => !a.startsWith('--'));
   try {
     const rendered = synth({ outdir, only, environments, flowsDoc: path.resolve('docs', 'network-flows.md') });
-    if (!quiet) for (const r of rendered) process.stdout.write(summarize(r));
+    if (!quiet) for (const r of rendered) process.stdout.write(r.summary);
     return 0;
   } catch (err) {
     if (err instanceof EnvironmentConfigError) {
