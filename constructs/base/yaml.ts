@@ -1,43 +1,36 @@
 import { DEFAULT_SCHEMA, DumpOptions, Type, dump } from 'js-yaml';
-import { stringify } from 'yaml';
 
 /**
  * The one YAML writer: rendered objects and the config files inside ConfigMaps. Keys keep the order given (cdk8s
  * sorts object keys), no line folding, multi-line strings as literal blocks, no anchors, and strings YAML 1.1 would
  * misread (`on`, `yes`, `y`) quoted.
  *
- * The output is js-yaml's `dump` with `JS_YAML_OPTIONS`, byte for byte. Most documents are written by `fastYaml`,
- * which produces exactly that output for the JSON-shaped values cdk8s renders, several times faster (ADR 0005); it
- * decides plain-or-quoted with js-yaml's own implicit-type resolvers, and hands anything outside its subset back to
- * js-yaml. `test/foundation/yaml.test.ts` compares the two on every rendered object and a generated corpus.
- *
- * js-yaml falls back to an escaped one-line string for multi-line text containing tabs, which the Alloy
- * configuration language indents with. Documents holding such text go through `yaml`, which keeps them as readable
- * literal blocks.
+ * The output is js-yaml's `dump` with `JS_YAML_OPTIONS`, byte for byte, with one deliberate difference: multi-line
+ * text containing tabs (the Alloy configuration language indents with them) is a literal block, where js-yaml would
+ * escape it into one unreadable double-quoted line. `fastYaml` writes it, several times faster than js-yaml (ADR
+ * 0005): it decides plain-or-quoted with js-yaml's own implicit-type resolvers, and hands anything outside the
+ * JSON-shaped values cdk8s renders back to js-yaml. `test/foundation/yaml.test.ts` compares the two on every
+ * rendered object, every rendered config file and a generated corpus, and reads tabbed literal blocks back with
+ * both js-yaml and `yaml`.
  */
 export function toYaml(value: unknown): string {
-  // In a Kubernetes object such text can only be a ConfigMap's `data`; config files are searched whole.
-  const isObject = value !== null && typeof value === 'object';
-  const text = isObject && 'apiVersion' in value ? (value as { data?: unknown }).data : value;
-  if (hasTabbedText(text)) return stringify(value, { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
-  return fastYaml(value) ?? dump(value, JS_YAML_OPTIONS);
+  return fastYaml(value, { literalTabs: true }) ?? dump(value, JS_YAML_OPTIONS);
 }
 
 export const JS_YAML_OPTIONS: DumpOptions = { lineWidth: -1, noRefs: true, sortKeys: false, quotingType: '"' };
 
-function hasTabbedText(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\t') && value.includes('\n');
-  if (Array.isArray(value)) return value.some(hasTabbedText);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(hasTabbedText);
-  return false;
+export interface FastYamlOptions {
+  /** Multi-line text with tabs as a literal block instead of js-yaml's escaped one-line string. */
+  readonly literalTabs?: boolean;
 }
 
 /**
- * `dump(value, JS_YAML_OPTIONS)` for plain objects, arrays, strings, booleans, null and numbers without exponent;
- * `undefined` when the value holds anything else (undefined, -0, NaN, exponents, keys with line breaks or longer
- * than 1024 characters, class instances other than plain objects), which js-yaml then writes.
+ * `dump(value, JS_YAML_OPTIONS)` (but see `literalTabs`) for plain objects, arrays, strings, booleans, null and
+ * numbers without exponent; `undefined` when the value holds anything else (undefined, -0, NaN, exponents, keys with
+ * line breaks or longer than 1024 characters, class instances other than plain objects), which js-yaml then writes.
  */
-export function fastYaml(value: unknown): string | undefined {
+export function fastYaml(value: unknown, options: FastYamlOptions = {}): string | undefined {
+  literalTabs = options.literalTabs === true;
   try {
     return `${node(value, 0, true)}\n`;
   } catch (err) {
@@ -45,6 +38,9 @@ export function fastYaml(value: unknown): string | undefined {
     throw err;
   }
 }
+
+// The mode of the fastYaml call under way (it is synchronous, so one module variable suffices).
+let literalTabs = false;
 
 const UNSUPPORTED = new Error('value outside the fast YAML subset');
 
@@ -147,12 +143,12 @@ function chooseSingleLine(s: string): string {
   return `"${s.replace(/["\\]/g, '\\$&')}"`;
 }
 
-// Config files and dashboards recur across environments, mostly at the same depth.
-const multiLineCache: Map<string, string>[] = [];
+// Config files and dashboards recur across environments, mostly at the same depth. Per mode, then per depth.
+const multiLineCache: Map<string, string>[][] = [[], []];
 
 /** Multi-line text as a literal block indented for `level`, as js-yaml writes it (escaped if not printable). */
 function multiLineScalar(s: string, level: number): string {
-  const cache = (multiLineCache[level] ??= new Map());
+  const cache = ((multiLineCache[literalTabs ? 1 : 0] as Map<string, string>[])[level] ??= new Map());
   let text = cache.get(s);
   if (text === undefined) {
     text = literalBlock(s, level);
@@ -162,7 +158,8 @@ function multiLineScalar(s: string, level: number): string {
 }
 
 function literalBlock(s: string, level: number): string {
-  if (!ASCII_PRINTABLE_LINES.test(s) && !PRINTABLE_LINES.test(s)) return dump(s, JS_YAML_OPTIONS).slice(0, -1);
+  const printable = ASCII_PRINTABLE_LINES.test(s) || PRINTABLE_LINES.test(s) || (literalTabs && PRINTABLE_LINES.test(s.replace(/\t/g, ' ')));
+  if (!printable) return dump(s, JS_YAML_OPTIONS).slice(0, -1);
   const indentIndicator = /^\n* /.test(s) ? '2' : '';
   const clip = s.endsWith('\n');
   const keep = clip && (s[s.length - 2] === '\n' || s === '\n');

@@ -1,4 +1,5 @@
 import { dump, load } from 'js-yaml';
+import { parse } from 'yaml';
 import { JS_YAML_OPTIONS, fastYaml, toYaml } from '../../constructs/base/yaml';
 import { allObjects, renderedEnvironments } from '../support/render';
 
@@ -106,5 +107,36 @@ describe('toYaml', () => {
     expect(toYaml({ apiVersion: 'v1', kind: 'ConfigMap', data: { 'config.alloy': 'a {\n\tb = 1\n}\n' } })).toBe(
       'apiVersion: v1\nkind: ConfigMap\ndata:\n  config.alloy: |\n    a {\n    \tb = 1\n    }\n',
     );
+    // Single-line text with a tab stays an escaped string, as in js-yaml.
+    expect(toYaml({ a: 'x\ty' })).toBe('a: "x\\ty"\n');
+  });
+
+  test('tabbed literal blocks read back to the same text with js-yaml and with yaml (YAML 1.1 and 1.2)', () => {
+    const texts = ['a {\n\tb = 1\n}\n', '\tleading tab\n', 'x\n\t\n\ty\n\n', '\n\tafter a blank line', ' space then\n\ttab\n', 'tab at end\t\nz', 'é\t日\n\t\ud83d\ude00\n'];
+    for (const text of texts) {
+      for (const doc of [{ data: { 'config.alloy': text } }, [text], { a: [{ b: text }] }]) {
+        const yaml = toYaml(doc);
+        expect(yaml).toMatch(/\|/);
+        expect(load(yaml)).toEqual(doc);
+        expect(parse(yaml, { version: '1.1' })).toEqual(doc);
+        expect(parse(yaml)).toEqual(doc);
+      }
+    }
+  });
+
+  test('every rendered Alloy configuration is a readable literal block', () => {
+    let count = 0;
+    for (const r of renderedEnvironments()) {
+      for (const obj of allObjects(r)) {
+        for (const [key, text] of Object.entries((obj.kind === 'ConfigMap' ? obj.data : {}) as Record<string, string>)) {
+          if (!key.endsWith('.alloy')) continue;
+          const yaml = toYaml(obj);
+          expect(yaml).toContain(`  ${key}: |\n`);
+          expect((parse(yaml) as { data: Record<string, string> }).data[key]).toBe(text);
+          count++;
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(6);
   });
 });
