@@ -2,7 +2,9 @@
 // on this machine, and ratios computed pair by pair (run i of A against run i of B, then the median of those).
 //   1. `npm run synth` for the default environments, against a floor (node loading cdk8s + cdk8s-plus-28 and
 //      writing the same bytes) and against the stock cdk8s way (`cdk8s synth` running main.ts with ts-node);
-//   2. scaling: 1, 10 and 50 generated regional environments: wall time, marginal cost, peak memory;
+//      (a) written to the temporary folder on disk, (b) again to /dev/shm (RAM) when it exists, without stock;
+//   2. scaling: 1, 10 and 50 generated regional environments: wall time, marginal cost, peak memory, (a) on disk
+//      and (b) in RAM as for 1;
 //   3. the eBPF probe figures (`bench/ebpf.mjs`, needs root), unless --no-ebpf.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -29,9 +31,6 @@ function time(cmd, argv, extraEnv = {}) {
   return { elapsed, stdout: r.stdout };
 }
 
-function tmp(prefix) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
 
 function collect(dir) {
   const out = {};
@@ -48,61 +47,88 @@ function collect(dir) {
 
 console.log(`MOP synth benchmark: ${os.cpus().length} × ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${RUNS} runs each\n`);
 
-// 1. Default environments.
-const bytesFile = path.join(tmp('mop-bench-bytes-'), 'files.json');
-let defaultEnvironments = [];
-{
-  const out = tmp('mop-bench-prep-');
-  time('npm', ['run', '-s', 'synth', '--', '--quiet'], { MOP_OUTDIR: out });
-  fs.writeFileSync(bytesFile, JSON.stringify(collect(out)));
-  defaultEnvironments = fs.readdirSync(out).filter((e) => !e.startsWith('.')).sort();
-}
-const synthTimes = [];
-const directTimes = [];
-const floorTimes = [];
-const stockTimes = [];
-for (let i = 0; i < RUNS; i++) {
-  synthTimes.push(time('npm', ['run', '-s', 'synth', '--', '--quiet'], { MOP_OUTDIR: tmp('mop-bench-synth-') }).elapsed);
-  directTimes.push(time('node', ['scripts/synth.cjs', '--quiet'], { MOP_OUTDIR: tmp('mop-bench-direct-') }).elapsed);
-  floorTimes.push(time('node', ['bench/floor.cjs', bytesFile, tmp('mop-bench-floor-')]).elapsed);
-  if (!args.includes('--no-stock')) {
-    const out = tmp('mop-bench-stock-');
-    stockTimes.push(time('node_modules/.bin/cdk8s', ['synth', '--app', 'node_modules/.bin/ts-node main.ts', '--output', out, '--no-check-upgrade'], { MOP_OUTDIR: out }).elapsed);
-  }
-}
+// 1. Default environments: once in the system's temporary folder (on disk, like dist/), and once more in a RAM-backed
+// folder when there is one (/dev/shm), which takes the disk's speed out of the comparison: every run writes 700 files,
+// and on a virtual disk their cost varies several-fold from minute to minute, for synth and floor alike.
 const pairRatio = (a, b) => median(a.map((x, i) => x / b[i]));
-console.log(`1. Default environments (${defaultEnvironments.length}: ${defaultEnvironments.join(', ')})`);
-console.log(`   npm run synth                     median ${ms(median(synthTimes))}   (runs: ${synthTimes.map((t) => t.toFixed(0)).join(', ')})`);
-console.log(`   node scripts/synth.cjs (no npm)    median ${ms(median(directTimes))}`);
-console.log(`   floor: node + cdk8s + write bytes  median ${ms(median(floorTimes))}`);
-if (stockTimes.length) console.log(`   stock: cdk8s synth with ts-node    median ${ms(median(stockTimes))}`);
-console.log(`   synth / floor                     ${pairRatio(synthTimes, floorTimes).toFixed(2)}×  (target ≤ 3×)`);
-console.log(`   synth without npm / floor         ${pairRatio(directTimes, floorTimes).toFixed(2)}×  (npm's own start-up is the difference)`);
-if (stockTimes.length) console.log(`   stock / synth                     ${pairRatio(stockTimes, synthTimes).toFixed(2)}×  (target ≥ 4×)`);
+function defaultEnvironments(root, label, withStock) {
+  // Outputs are removed after the timed runs, not between them: deleting thousands of files makes the disk slow for
+  // whatever runs next.
+  const outs = [];
+  const fresh = (prefix) => {
+    outs.push(fs.mkdtempSync(path.join(root, prefix)));
+    return outs[outs.length - 1];
+  };
+  const measure = (cmd, argv, extraEnv = {}) => time(cmd, argv, extraEnv).elapsed;
+  const prep = fresh('mop-bench-prep-');
+  time('npm', ['run', '-s', 'synth', '--', '--quiet'], { MOP_OUTDIR: prep });
+  const bytesFile = path.join(root, `mop-bench-bytes-${process.pid}.json`);
+  fs.writeFileSync(bytesFile, JSON.stringify(collect(prep)));
+  const names = fs.readdirSync(prep).filter((e) => !e.startsWith('.')).sort();
+  fs.rmSync(prep, { recursive: true, force: true });
+  const synth = [];
+  const direct = [];
+  const floor = [];
+  const stock = [];
+  for (let i = 0; i < RUNS; i++) {
+    let out = fresh('mop-bench-synth-');
+    synth.push(measure('npm', ['run', '-s', 'synth', '--', '--quiet'], { MOP_OUTDIR: out }));
+    out = fresh('mop-bench-direct-');
+    direct.push(measure('node', ['scripts/synth.cjs', '--quiet'], { MOP_OUTDIR: out }));
+    out = fresh('mop-bench-floor-');
+    floor.push(measure('node', ['bench/floor.cjs', bytesFile, out]));
+    if (withStock) {
+      out = fresh('mop-bench-stock-');
+      stock.push(measure('node_modules/.bin/cdk8s', ['synth', '--app', 'node_modules/.bin/ts-node main.ts', '--output', out, '--no-check-upgrade'], { MOP_OUTDIR: out }));
+    }
+  }
+  fs.rmSync(bytesFile, { force: true });
+  for (const out of outs) fs.rmSync(out, { recursive: true, force: true });
+  console.log(`1${label}. Default environments (${names.length}: ${names.join(', ')}), written under ${root}`);
+  console.log(`   npm run synth                     median ${ms(median(synth))}   (runs: ${synth.map((t) => t.toFixed(0)).join(', ')})`);
+  console.log(`   node scripts/synth.cjs (no npm)   median ${ms(median(direct))}`);
+  console.log(`   floor: node + cdk8s + write bytes median ${ms(median(floor))}   (runs: ${floor.map((t) => t.toFixed(0)).join(', ')})`);
+  if (stock.length) console.log(`   stock: cdk8s synth with ts-node   median ${ms(median(stock))}`);
+  console.log(`   synth / floor                     ${pairRatio(synth, floor).toFixed(2)}×  (target ≤ 3×)`);
+  console.log(`   synth without npm / floor         ${pairRatio(direct, floor).toFixed(2)}×  (npm's own start-up is the difference)`);
+  if (stock.length) console.log(`   stock / synth                     ${pairRatio(stock, synth).toFixed(2)}×  (target ≥ 4×)`);
+  console.log('');
+}
+defaultEnvironments(os.tmpdir(), 'a', !args.includes('--no-stock'));
+const ram = '/dev/shm';
+if (fs.existsSync(ram) && fs.statSync(ram).isDirectory()) defaultEnvironments(ram, 'b', false);
 
 // 2. Scaling with generated regional environments (renders with the bundle, as `npm run synth` does).
 await build({ entryPoints: [path.join(root, 'environments', 'production.ts')], outfile: path.join(root, '.build', 'bench-environments.js'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
 time('node', ['scripts/build.cjs']);
-console.log('\n2. Scaling: generated regional production environments (one process per render)');
-const scale = {};
-for (const n of [1, 10, 50]) {
-  const walls = [];
-  const rss = [];
-  for (let i = 0; i < RUNS; i++) {
-    const r = time('node', ['bench/scale.cjs', String(n), tmp('mop-bench-scale-')]);
-    walls.push(r.elapsed);
-    rss.push(JSON.parse(r.stdout).maxRssKiB);
+function scaling(root, label) {
+  console.log(`2${label}. Scaling: generated regional production environments (one process per render), written under ${root}`);
+  const scale = {};
+  const outs = [];
+  for (const n of [1, 10, 50]) {
+    const walls = [];
+    const rss = [];
+    for (let i = 0; i < RUNS; i++) {
+      const out = fs.mkdtempSync(path.join(root, 'mop-bench-scale-'));
+      outs.push(out);
+      const r = time('node', ['bench/scale.cjs', String(n), out]);
+      walls.push(r.elapsed);
+      rss.push(JSON.parse(r.stdout).maxRssKiB);
+    }
+    scale[n] = { walls, rss };
+    console.log(`   ${String(n).padStart(2)} environments   wall median ${ms(median(walls))}   peak RSS median ${(median(rss) / 1024).toFixed(0)} MiB`);
   }
-  scale[n] = { walls, rss };
-  console.log(`   ${String(n).padStart(2)} environments   wall median ${ms(median(walls))}   peak RSS median ${(median(rss) / 1024).toFixed(0)} MiB`);
+  for (const out of outs) fs.rmSync(out, { recursive: true, force: true });
+  const marginal = median(scale[50].walls.map((w, i) => (w - scale[1].walls[i]) / 49));
+  console.log(`   marginal cost per extra environment (50 vs 1, pairwise): ${ms(marginal)}  (target ≤ 50 ms)`);
+  console.log(`   50 environments: ${ms(median(scale[50].walls))} (target < 5000 ms), ${(median(scale[50].rss) / 1024).toFixed(0)} MiB (target < 1024 MiB)\n`);
 }
-const marginal = median(scale[50].walls.map((w, i) => (w - scale[1].walls[i]) / 49));
-console.log(`   marginal cost per extra environment (50 vs 1, pairwise): ${ms(marginal)}  (target ≤ 50 ms)`);
-console.log(`   50 environments: ${ms(median(scale[50].walls))} (target < 5000 ms), ${(median(scale[50].rss) / 1024).toFixed(0)} MiB (target < 1024 MiB)`);
+scaling(os.tmpdir(), 'a');
+if (fs.existsSync(ram) && fs.statSync(ram).isDirectory()) scaling(ram, 'b');
 
 // 3. eBPF probes.
 if (!args.includes('--no-ebpf')) {
-  console.log('\n3. eBPF probes (bench/ebpf.mjs)');
+  console.log('3. eBPF probes (bench/ebpf.mjs)');
   const r = spawnSync('node', ['bench/ebpf.mjs'], { cwd: root, env, encoding: 'utf8' });
   process.stdout.write(r.status === 0 ? r.stdout : `   skipped: ${r.stderr.trim().split('\n').pop()}\n`);
 }
