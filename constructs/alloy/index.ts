@@ -90,7 +90,7 @@ function nodeAgent(ctx: ComponentContext): void {
     id,
     name: `${NODE_AGENT_NAME}-config`,
     namespace: ns,
-    files: { [PATHS.configFile]: alloyConfigs(ctx).nodeAgent },
+    files: { [PATHS.configFile]: renderAlloy(nodeAgentConfig(ctx.env, ctx.endpoints)) },
   });
 
   // The combined agent also holds traces for `decision_wait` and the connectors' state.
@@ -181,7 +181,7 @@ function gateway(ctx: ComponentContext): void {
     id,
     name: `${GATEWAY_NAME}-config`,
     namespace: ns,
-    files: { [PATHS.configFile]: alloyConfigs(ctx).gateway as string },
+    files: { [PATHS.configFile]: renderAlloy(gatewayConfig(ctx.env, ctx.endpoints)) },
   });
 
   // Splunk's collector sizing: 1 CPU to 2 GB of memory; one core per replica (see SPANS_PER_GATEWAY_REPLICA).
