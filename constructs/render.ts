@@ -2,6 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Environment } from '../environments';
 import { argoCd } from './argocd';
 import { toYaml } from './base/yaml';
+import { kubeJson } from './base/kube-json';
 import { compareStrings } from './base/order';
 import { COMPONENTS } from './components';
 import { NetworkPlan, networkPolicies } from './network/policies';
@@ -56,7 +57,8 @@ function fileNames(list: readonly KubeObject[]): string[] {
  */
 function objectsOf(chart: Chart): KubeObject[] {
   const own = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
-  const list = own.map((o) => o.toJson() as KubeObject);
+  const app = App.of(chart);
+  const list = own.map((o) => kubeJson(o, app) as KubeObject);
   const names = fileNames(list);
   return list.map((o, i) => [names[i], o] as const).sort(([a], [b]) => compareStrings(a, b)).map(([, o]) => o);
 }
