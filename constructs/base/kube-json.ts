@@ -1,12 +1,12 @@
-import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 
 /**
- * An API object as Kubernetes JSON, exactly as `apiObject.toJson()` renders it, in about half the time.
+ * An API object as Kubernetes JSON, exactly as `apiObject.toJson()` renders it, with fewer walks over its values.
  *
- * For a generated class (`k8s.KubeDeployment`, the imported Argo CD kinds) `toJson()` walks the props three times:
- * cdk8s's `resolve` (asking every resolver about every value, copying the key path at each step), `sanitizeValue`
- * (sorting keys, dropping nulls) and the class's own conversion, `Kind.manifest`. Here the first two are one walk
- * over the props with the default resolvers' rules, followed by the same `manifest` conversion.
+ * For a generated class (`k8s.KubeDeployment`, the imported Argo CD kinds) `toJson()` walks the props three times
+ * (and the metadata twice more): cdk8s's `resolve` (asking every resolver about every value, copying the key path at
+ * each step), `sanitizeValue` (sorting keys, dropping nulls) and the class's own conversion, `Kind.manifest`. Here the
+ * first two are one walk with the default resolvers' rules, followed by the same `manifest` conversion.
  *
  * Anything outside that case goes to `toJson()` itself: JSON patches, a subclass with its own `toJson`, an App with
  * other resolvers, `CDK8S_DISABLE_SORT`, a value cdk8s would not render as is, and any error (so that cdk8s reports
@@ -27,7 +27,7 @@ export function kubeJson(obj: ApiObject, app: App): unknown {
     return obj.toJson();
   }
   try {
-    return (kind as GeneratedKind).manifest(plain({ ...internals.props, metadata: obj.metadata.toJson() }));
+    return (kind as GeneratedKind).manifest(plain({ ...internals.props, metadata: metadataJson(obj.metadata) }, false));
   } catch {
     return obj.toJson();
   }
@@ -61,23 +61,62 @@ class NotPlain extends Error {}
  * cdk8s's `resolve` with the default resolvers (Lazy, then implicit tokens, then number-or-string unions such as
  * IntOrString, each result resolved again) and `sanitizeValue` (keys sorted, null and undefined members dropped).
  */
-function plain(value: any): any {
+function plain(value: any, dropEmpty: boolean): any {
   if (value == null) return undefined;
   if (typeof value !== 'object') {
     if (typeof value === 'function') throw new NotPlain();
     return value;
   }
-  if (value instanceof Lazy) return plain(value.produce());
-  if (typeof value.resolve === 'function') return plain(value.resolve());
-  if (Array.isArray(value)) return value.map((item) => plain(item));
+  if (value instanceof Lazy) return plain(value.produce(), dropEmpty);
+  if (typeof value.resolve === 'function') return plain(value.resolve(), dropEmpty);
+  if (Array.isArray(value)) return dropEmpty && value.length === 0 ? undefined : value.map((item) => plain(item, dropEmpty));
   if (value.constructor === Object) {
     const out: Record<string, unknown> = {};
+    let members = 0;
     for (const key of Object.keys(value).sort()) {
-      const member = plain(value[key]);
-      if (member != null) out[key] = member;
+      const member = plain(value[key], dropEmpty);
+      if (member != null) {
+        out[key] = member;
+        members++;
+      }
     }
-    return out;
+    return dropEmpty && members === 0 ? undefined : out;
   }
-  if (typeof value.value === 'number' || typeof value.value === 'string') return { value: value.value };
+  if (typeof value.value === 'number' || typeof value.value === 'string') return plain({ value: value.value }, dropEmpty);
   throw new NotPlain();
+}
+
+/** ApiObjectMetadataDefinition's private fields (cdk8s 2.x), which its `toJson` serializes. */
+interface MetadataInternals {
+  readonly _additionalAttributes: Record<string, unknown>;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly finalizers: readonly string[];
+  readonly ownerReferences: readonly unknown[];
+}
+
+/** `metadata.toJson()`: the same resolve, then sanitizeValue with empty arrays and objects dropped as well. */
+function metadataJson(metadata: ApiObjectMetadataDefinition): unknown {
+  const m = metadata as unknown as Partial<MetadataInternals>;
+  if (
+    typeof m._additionalAttributes !== 'object' ||
+    typeof m.labels !== 'object' ||
+    typeof m.annotations !== 'object' ||
+    !Array.isArray(m.finalizers) ||
+    !Array.isArray(m.ownerReferences)
+  ) {
+    return metadata.toJson();
+  }
+  return plain(
+    {
+      ...m._additionalAttributes,
+      name: metadata.name,
+      namespace: metadata.namespace,
+      annotations: m.annotations,
+      finalizers: m.finalizers,
+      ownerReferences: m.ownerReferences,
+      labels: m.labels,
+    },
+    true,
+  );
 }

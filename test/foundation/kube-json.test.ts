@@ -84,6 +84,36 @@ describe('the single walk follows the default resolvers and sanitizeValue', () =
     sameAsCdk8s(obj, app);
   });
 
+  test('metadata: additional attributes, owner references and finalizers kept; empty maps and lists dropped', () => {
+    const obj = new k8s.KubeService(chart, 's', {
+      metadata: {
+        name: 's',
+        namespace: 'ns',
+        generateName: 's-',
+        labels: { b: '2', a: Lazy.any({ produce: () => '1' }) as unknown as string },
+        annotations: {},
+        finalizers: ['example.com/keep'],
+      },
+      spec: { ports: [{ port: 80, targetPort: k8s.IntOrString.fromString('http') }] },
+    });
+    obj.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: '1234' });
+    obj.metadata.add('deletionGracePeriodSeconds', 30);
+    const json = fastPath(obj) as any;
+    sameAsCdk8s(obj, app);
+    expect(json.metadata).toStrictEqual({
+      deletionGracePeriodSeconds: 30,
+      finalizers: ['example.com/keep'],
+      generateName: 's-',
+      labels: { a: '1', b: '2' },
+      name: 's',
+      namespace: 'ns',
+      ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: '1234' }],
+    });
+    const bare = new k8s.KubeConfigMap(chart, 'bare', { metadata: { name: 'bare', labels: {}, annotations: {} } });
+    expect(Object.keys((fastPath(bare) as any).metadata)).toEqual(['name']);
+    sameAsCdk8s(bare, app);
+  });
+
   test('the imported Argo CD kinds take the same path', () => {
     const obj = new Application(chart, 'a', {
       metadata: { name: 'a', namespace: 'argocd' },
@@ -143,6 +173,17 @@ describe('everything else goes to ApiObject.toJson()', () => {
     } finally {
       delete process.env.CDK8S_DISABLE_SORT;
     }
+  });
+
+  test('metadata whose private fields are not as expected', () => {
+    const { app, chart } = setup();
+    const obj = configMap(chart);
+    Object.defineProperty(obj.metadata, 'labels', { value: undefined });
+    const metadataToJson = jest.spyOn(obj.metadata, 'toJson');
+    const json = kubeJson(obj, app);
+    expect(metadataToJson).toHaveBeenCalled();
+    metadataToJson.mockRestore();
+    expect(json).toStrictEqual(obj.toJson());
   });
 
   test('a function value (cdk8s passes it through)', () => {
