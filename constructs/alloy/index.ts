@@ -38,12 +38,12 @@ export const GATEWAY_STORAGE_SIZE = '5Gi';
 
 const HTTP_PORT_NAME = 'http-metrics';
 
-/** The rendered config files, by workload (tests read these). */
+const nodeAgentConfigFile = (ctx: ComponentContext): string => renderAlloy(nodeAgentConfig(ctx.env, ctx.endpoints));
+const gatewayConfigFile = (ctx: ComponentContext): string => renderAlloy(gatewayConfig(ctx.env, ctx.endpoints));
+
+/** The rendered config files, by workload (tests read these; each workload renders only its own). */
 export function alloyConfigs(ctx: ComponentContext): { nodeAgent: string; gateway?: string } {
-  return {
-    nodeAgent: renderAlloy(nodeAgentConfig(ctx.env, ctx.endpoints)),
-    gateway: ctx.env.pipeline === 'tiered' ? renderAlloy(gatewayConfig(ctx.env, ctx.endpoints)) : undefined,
-  };
+  return { nodeAgent: nodeAgentConfigFile(ctx), gateway: ctx.env.pipeline === 'tiered' ? gatewayConfigFile(ctx) : undefined };
 }
 
 /** Mounts every Alloy container has: its config (read-only), its storage path (WAL, component state) and /tmp. */
@@ -90,7 +90,7 @@ function nodeAgent(ctx: ComponentContext): void {
     id,
     name: `${NODE_AGENT_NAME}-config`,
     namespace: ns,
-    files: { [PATHS.configFile]: renderAlloy(nodeAgentConfig(ctx.env, ctx.endpoints)) },
+    files: { [PATHS.configFile]: nodeAgentConfigFile(ctx) },
   });
 
   // The combined agent also holds traces for `decision_wait` and the connectors' state.
@@ -181,7 +181,7 @@ function gateway(ctx: ComponentContext): void {
     id,
     name: `${GATEWAY_NAME}-config`,
     namespace: ns,
-    files: { [PATHS.configFile]: renderAlloy(gatewayConfig(ctx.env, ctx.endpoints)) },
+    files: { [PATHS.configFile]: gatewayConfigFile(ctx) },
   });
 
   // Splunk's collector sizing: 1 CPU to 2 GB of memory; one core per replica (see SPANS_PER_GATEWAY_REPLICA).
