@@ -59,7 +59,8 @@ class NotPlain extends Error {}
 
 /**
  * cdk8s's `resolve` with the default resolvers (Lazy, then implicit tokens, then number-or-string unions such as
- * IntOrString, each result resolved again) and `sanitizeValue` (keys sorted, null and undefined members dropped).
+ * IntOrString, each result resolved again) and `sanitizeValue` (keys sorted, null and undefined members dropped;
+ * with `dropEmpty`, as for metadata, empty lists and maps dropped too).
  */
 function plain(value: any, dropEmpty: boolean): any {
   if (value == null) return undefined;
