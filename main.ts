@@ -1,111 +1,265 @@
 /**
- * Renders every environment (or those named on the command line) into `dist/<env>/<component>/`.
- *
- * Atomic: all environments are validated and rendered into a temporary folder beside `dist/` first; only when every
- * one succeeded is each `dist/<env>` swapped for its new version. A failure exits 1 and leaves `dist/` untouched.
+ * `npm run synth`: validates every environment, renders those asked for and replaces `dist/` as one transaction
+ * (scripts/synth/transaction.ts): a failure, a refused destructive change or a kill at any point leaves `dist/`
+ * either as it was or, once the commit point is passed, finished by the next synth. `--check` renders in memory and
+ * only compares. `npm run synth -- --help` lists the options.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ENVIRONMENTS, Environment, EnvironmentConfigError, EnvironmentInput, loadEnvironment } from './environments';
+import { ENVIRONMENTS, Environment, EnvironmentConfigError, EnvironmentInput, loadEnvironment, validateEnvironments } from './environments';
+import { BackgroundFileWriter } from './constructs/base/file-writer';
+import { NetworkPlan, networkFlowsMarkdown } from './constructs/network/policies';
 import { renderEnvironment } from './constructs/render';
 import { summarize } from './constructs/summary';
-import { NetworkPlan, networkFlowsMarkdown } from './constructs/network/policies';
-import { BackgroundFileWriter } from './constructs/base/file-writer';
+import { SynthCommand, USAGE, UsageError, parseCommandLine } from './scripts/synth/cli';
+import { DestructiveChange, DestructiveChangeError, destructiveChanges } from './scripts/synth/guard';
+import { JOURNAL, StepHook, SynthBusyError, acquireLock, commit, newStagingFolder, pendingWork, recover } from './scripts/synth/transaction';
+import { TreeDiff, describeDiff, diffTrees, isEmptyDiff, listDiff, readTree } from './scripts/synth/tree';
+
+const PROJECT_ROOT = __dirname.endsWith(`${path.sep}.build`) ? path.dirname(__dirname) : __dirname;
+const DEFAULT_OUTDIR = path.join(PROJECT_ROOT, 'dist');
+const DEFAULT_FLOWS_DOC = path.join(PROJECT_ROOT, 'docs', 'network-flows.md');
 
 export interface SynthOptions {
   readonly outdir: string;
-  /** Environment names to render; all when empty. */
+  /** Environment names to render; all when empty. Every environment is validated either way. */
   readonly only?: readonly string[];
   /** The environment definitions; `environments/index.ts` by default. */
   readonly environments?: readonly EnvironmentInput[];
-  /** Where to write the generated network-flows document (only when every environment is rendered). */
+  /** Where the network-flows document goes when every environment is rendered; not written when undefined. */
   readonly flowsDoc?: string;
+  /** Accept changes that lose data or availability (scripts/synth/guard.ts). */
+  readonly allowDestructive?: boolean;
+  /** Test hook, called before every step of the commit. */
+  readonly step?: StepHook;
 }
 
-export function selectEnvironments(only: readonly string[] = [], all: readonly EnvironmentInput[] = ENVIRONMENTS): Environment[] {
-  const known = all.map((e) => e.name);
-  for (const name of only) {
-    if (!known.includes(name)) throw new EnvironmentConfigError(name, 'name', `no such environment; known: ${known.join(', ')}`);
-  }
-  const chosen = only.length ? all.filter((e) => only.includes(e.name)) : all;
-  const names = new Set<string>();
-  return chosen.map((input) => {
-    const env = loadEnvironment(input);
-    if (names.has(env.name)) throw new EnvironmentConfigError(env.name, 'name', 'is used by two environments; names must be unique');
-    names.add(env.name);
-    return env;
-  });
-}
-
-/** What synth keeps of each rendered environment: the files went to disk, the objects are released. */
+/** What synth did for one environment. */
 export interface SynthResult {
   readonly env: Environment;
-  /** One line: objects per component and the CPU/memory requests (printed by the CLI). */
+  /** One line: objects per component and the CPU/memory requests. */
   readonly summary: string;
+  /** The files added, removed and changed against the `dist/` it replaced. */
+  readonly diff: TreeDiff;
+}
+
+export interface SynthReport {
+  readonly results: readonly SynthResult[];
+  /** Environment folders removed because no environment defines them any more. */
+  readonly removed: readonly string[];
+  /** Leftovers of interrupted synths that this one finished or removed. */
+  readonly recovered: readonly string[];
+  /** Destructive changes accepted with `allowDestructive`. */
+  readonly accepted: readonly DestructiveChange[];
+  readonly flowsDocChanged: boolean;
+}
+
+/** Validates every environment, then the rules across them (unique buckets, topics, projects, namespaces). */
+export function loadEnvironments(all: readonly EnvironmentInput[] = ENVIRONMENTS): Environment[] {
+  const envs = all.map((input) => loadEnvironment(input));
+  validateEnvironments(envs);
+  return envs;
+}
+
+/** The environments named (all when none is), after validating all of them. */
+export function selectEnvironments(only: readonly string[] = [], all: readonly EnvironmentInput[] = ENVIRONMENTS): Environment[] {
+  return pick(loadEnvironments(all), only);
+}
+
+function pick(envs: readonly Environment[], only: readonly string[] = []): Environment[] {
+  const known = envs.map((e) => e.name);
+  const unknown = only.filter((name) => !known.includes(name));
+  if (unknown.length) throw new UsageError(`no environment named ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${known.join(', ')}`);
+  return only.length ? envs.filter((e) => only.includes(e.name)) : [...envs];
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Environment folders in `outdir` that no environment renders any more. */
+function retiredFolders(outdir: string, all: readonly Environment[]): string[] {
+  if (!fs.existsSync(outdir)) return [];
+  return fs
+    .readdirSync(outdir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !all.some((env) => env.name === e.name))
+    .map((e) => e.name)
+    .sort();
 }
 
 /**
- * Renders and swaps into place. Throws without touching `outdir` on failure.
- * Each environment's files are handed to a background writer as soon as it is rendered, so writing the staging
- * folder overlaps rendering the next environment; the rendered objects are not kept beyond that.
+ * Renders and replaces the environments' folders in `outdir`, as one transaction. Throws without changing `outdir`
+ * on an invalid environment, a refused destructive change or a render failure. Environments whose render equals
+ * what is on disk are left as they are. Files are written on a background thread while the next environment renders.
  */
-export function synth(options: SynthOptions): SynthResult[] {
-  const envs = selectEnvironments(options.only, options.environments);
+export function synth(options: SynthOptions): SynthReport {
+  const all = loadEnvironments(options.environments);
+  const envs = pick(all, options.only);
+  const everything = !options.only?.length;
+  const outdir = path.resolve(options.outdir);
+  const step = options.step ?? (() => {});
 
-  fs.mkdirSync(options.outdir, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(options.outdir, '.render-'));
+  const release = acquireLock(outdir);
+  let staging: string | undefined;
   const writer = new BackgroundFileWriter();
   try {
+    const recovered = recover(outdir);
+    const stage = () => (staging ??= newStagingFolder(outdir));
     const results: SynthResult[] = [];
     const plans: { env: Environment; plan: NetworkPlan }[] = [];
+    const destructive: DestructiveChange[] = [];
+    const replace: string[] = [];
     for (const env of envs) {
       const r = renderEnvironment(env);
-      writer.write([...r.files].map(([rel, content]) => [path.join(staging, env.name, rel), content] as const));
-      results.push({ env, summary: summarize(r) });
+      const before = readTree(path.join(outdir, env.name));
+      const diff = diffTrees(before, r.files);
+      destructive.push(...destructiveChanges(env.name, before, r.files));
+      if (!isEmptyDiff(diff) || !before) {
+        const dir = path.join(stage(), env.name);
+        step(`write ${env.name}`);
+        writer.write([...r.files].map(([rel, content]) => [path.join(dir, rel), content] as const));
+        replace.push(env.name);
+      }
+      results.push({ env, summary: summarize(r), diff });
       plans.push({ env, plan: r.network });
     }
-    writer.finish();
-    for (const { env } of results) {
-      const target = path.join(options.outdir, env.name);
-      const old = path.join(staging, `.old-${env.name}`);
-      if (fs.existsSync(target)) fs.renameSync(target, old);
-      fs.renameSync(path.join(staging, env.name), target);
-    }
-    if (!options.only?.length) {
-      // Environments that no longer exist lose their folder too.
-      for (const entry of fs.readdirSync(options.outdir, { withFileTypes: true })) {
-        if (entry.isDirectory() && !entry.name.startsWith('.') && !envs.some((e) => e.name === entry.name)) {
-          fs.rmSync(path.join(options.outdir, entry.name), { recursive: true, force: true });
-        }
+    const removed = everything ? retiredFolders(outdir, all) : [];
+    for (const name of removed) destructive.push(...destructiveChanges(name, readTree(path.join(outdir, name)), undefined));
+
+    const files: { from: string; to: string }[] = [];
+    let flowsDocChanged = false;
+    if (everything && options.flowsDoc) {
+      const doc = networkFlowsMarkdown(plans);
+      if (readText(options.flowsDoc) !== doc) {
+        const from = path.join(stage(), '.files', 'network-flows.md');
+        step('write network-flows document');
+        writer.write([[from, doc]]);
+        files.push({ from: path.relative(outdir, from), to: path.resolve(options.flowsDoc) });
+        flowsDocChanged = true;
       }
     }
-    if (!options.only?.length && options.flowsDoc) {
-      const doc = path.join(staging, 'network-flows.md');
-      fs.writeFileSync(doc, networkFlowsMarkdown(plans));
-      fs.mkdirSync(path.dirname(options.flowsDoc), { recursive: true });
-      fs.copyFileSync(doc, options.flowsDoc);
+    writer.finish();
+    if (destructive.length && !options.allowDestructive) throw new DestructiveChangeError(destructive);
+    if (replace.length || removed.length || files.length) {
+      commit(outdir, { staging: path.relative(outdir, staging!), replace, remove: removed, files }, step);
+      staging = undefined;
     }
-    return results;
+    return { results, removed, recovered, accepted: destructive, flowsDocChanged };
   } finally {
     writer.drain();
-    fs.rmSync(staging, { recursive: true, force: true });
+    // After the commit point the staging folder belongs to the journal, which the next synth finishes.
+    if (staging && !fs.existsSync(path.join(outdir, JOURNAL))) fs.rmSync(staging, { recursive: true, force: true });
+    release();
   }
 }
 
-export function main(argv: string[], environments: readonly EnvironmentInput[] = ENVIRONMENTS): number {
-  const outdir = path.resolve(process.env.MOP_OUTDIR ?? 'dist');
-  const quiet = argv.includes('--quiet');
-  const only = argv.filter((a) => !a.startsWith('--'));
-  try {
-    const rendered = synth({ outdir, only, environments, flowsDoc: path.resolve('docs', 'network-flows.md') });
-    if (!quiet) for (const r of rendered) process.stdout.write(r.summary);
+export interface CheckReport {
+  readonly differences: readonly { readonly name: string; readonly diff: TreeDiff }[];
+  readonly retired: readonly string[];
+  readonly flowsDocDiffers: boolean;
+  readonly pending: readonly string[];
+}
+
+/** Renders in memory and compares with `outdir`; writes nothing. */
+export function check(options: Pick<SynthOptions, 'outdir' | 'only' | 'environments' | 'flowsDoc'>): CheckReport {
+  const all = loadEnvironments(options.environments);
+  const envs = pick(all, options.only);
+  const everything = !options.only?.length;
+  const outdir = path.resolve(options.outdir);
+  const plans: { env: Environment; plan: NetworkPlan }[] = [];
+  const differences = envs.map((env) => {
+    const r = renderEnvironment(env);
+    plans.push({ env, plan: r.network });
+    return { name: env.name, diff: diffTrees(readTree(path.join(outdir, env.name)), r.files) };
+  });
+  const flowsDocDiffers = everything && !!options.flowsDoc && readText(options.flowsDoc) !== networkFlowsMarkdown(plans);
+  return { differences, retired: everything ? retiredFolders(outdir, all) : [], flowsDocDiffers, pending: pendingWork(outdir) };
+}
+
+function checkDiffers(r: CheckReport): boolean {
+  return r.differences.some((d) => !isEmptyDiff(d.diff)) || r.retired.length > 0 || r.flowsDocDiffers || r.pending.length > 0;
+}
+
+interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const STD: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+/** Where the user typed the command: npm runs scripts in the project folder and says where it was called in INIT_CWD. */
+const userCwd = () => process.env.INIT_CWD ?? process.cwd();
+
+function paths(cmd: SynthCommand): { outdir: string; flowsDoc: string } {
+  if (cmd.outdir === undefined) return { outdir: DEFAULT_OUTDIR, flowsDoc: DEFAULT_FLOWS_DOC };
+  const outdir = path.resolve(userCwd(), cmd.outdir);
+  return { outdir, flowsDoc: path.join(outdir, 'network-flows.md') };
+}
+
+function run(cmd: SynthCommand, environments: readonly EnvironmentInput[], io: Output): number {
+  const { outdir, flowsDoc } = paths(cmd);
+  const shown = path.relative(userCwd(), outdir) || '.';
+  const doc = path.relative(userCwd(), flowsDoc);
+  if (cmd.action === 'list') {
+    for (const env of loadEnvironments(environments)) io.out(`${env.name}\t${env.tier}\t${env.components.join(',')}\n`);
     return 0;
+  }
+  if (cmd.action === 'check') {
+    const r = check({ outdir, only: cmd.only, environments, flowsDoc });
+    for (const p of r.pending) io.out(`${shown}/${p}\n`);
+    for (const { name, diff } of r.differences) {
+      io.out(`${name}: ${describeDiff(diff)}\n`);
+      for (const line of listDiff(diff, 40)) io.out(`${line}\n`);
+    }
+    for (const name of r.retired) io.out(`${name}: in ${shown}/ but no environment renders it (synth would remove it)\n`);
+    if (r.flowsDocDiffers) io.out(`${doc}: differs from what the code renders\n`);
+    const differs = checkDiffers(r);
+    io.out(differs ? `${shown}/ is not what the code renders: run npm run synth and commit the result\n` : `${shown}/ is what the code renders\n`);
+    return differs ? 1 : 0;
+  }
+  const report = synth({ outdir, only: cmd.only, environments, flowsDoc, allowDestructive: cmd.allowDestructive });
+  if (cmd.quiet) return 0;
+  for (const line of report.recovered) io.out(`recovered: ${line}\n`);
+  for (const { summary, diff } of report.results) {
+    io.out(`${summary}; ${describeDiff(diff)}\n`);
+    for (const line of listDiff(diff, 8)) io.out(`${line}\n`);
+  }
+  for (const name of report.removed) io.out(`${name}: removed (no environment renders it any more)\n`);
+  for (const c of report.accepted) io.out(`accepted (--allow-destructive): environment "${c.environment}": ${c.what}\n`);
+  if (report.flowsDocChanged) io.out(`${doc}: updated\n`);
+  return 0;
+}
+
+/** The command line: returns the exit code (0 done, 1 failed or differences found, 2 usage). */
+export function main(argv: readonly string[], environments: readonly EnvironmentInput[] = ENVIRONMENTS, io: Output = STD): number {
+  let cmd: SynthCommand;
+  try {
+    cmd = parseCommandLine(argv);
   } catch (err) {
-    if (err instanceof EnvironmentConfigError) {
-      process.stderr.write(`synth failed: ${err.message}\n`);
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`synth: ${err.message}\nRun npm run synth -- --help for the usage.\n`);
+    return 2;
+  }
+  if (cmd.action === 'help') {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    return run(cmd, environments, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`synth: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof EnvironmentConfigError || err instanceof DestructiveChangeError || err instanceof SynthBusyError) {
+      io.err(`synth failed: ${err.message}\n`);
       return 1;
     }
-    process.stderr.write(`synth failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    io.err(`synth failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return 1;
   }
 }

@@ -7,11 +7,16 @@ const [, , count, outdir] = process.argv;
 const zones = ['a', 'b', 'c'];
 const environments = Array.from({ length: Number(count) }, (_, i) => {
   const region = `region-${String(i + 1).padStart(2, '0')}`;
+  const name = `prod-${region}`;
+  // Every environment its own buckets, topics and project: synth refuses environments that share them.
+  const rename = (s) => s.split('production').join(name);
   return {
     ...production,
-    name: `prod-${region}`,
-    cluster: { ...production.cluster, name: `mop-prod-${region}`, region, zones: zones.map((z) => `${region}${z}`) },
-    argocd: { ...production.argocd, project: `mop-prod-${region}` },
+    name,
+    cluster: { ...production.cluster, name: `mop-${name}`, region, zones: zones.map((z) => `${region}${z}`) },
+    argocd: { ...production.argocd, project: `mop-${name}` },
+    storage: { ...production.storage, buckets: Object.fromEntries(Object.entries(production.storage.buckets).map(([k, v]) => [k, rename(v)])) },
+    kafka: { ...production.kafka, mimirTopic: rename(production.kafka.mimirTopic), tempoTopic: rename(production.kafka.tempoTopic) },
   };
 });
 synth({ outdir, environments });

@@ -66,6 +66,17 @@ function objectsOf(chart: Chart): KubeObject[] {
 export const ARGOCD_COMPONENT = 'argocd';
 
 /**
+ * `dist/<env>/environment.json`: the validated environment this render came from, for reviewers (multi-region
+ * environments are generated) and for synth's dangerous-change check (scripts/synth/guard.ts), which compares it with
+ * the next render. No Application syncs it: Argo CD reads only the component folders.
+ */
+export const ENVIRONMENT_RECORD = 'environment.json';
+
+export function environmentRecord(env: Environment): string {
+  return `${JSON.stringify(env, null, 2)}\n`;
+}
+
+/**
  * Renders an environment in memory. Pure: no file system, no network.
  * Components render first; then the network policies (into `platform`) and the Argo CD objects are derived from
  * what the components rendered, so they always match it.
@@ -105,5 +116,6 @@ export function renderEnvironment(env: Environment, components: readonly Compone
   objects.set(ARGOCD_COMPONENT, objectsOf(argoChart));
   writeFiles(ARGOCD_COMPONENT, objects.get(ARGOCD_COMPONENT)!);
 
+  files.set(ENVIRONMENT_RECORD, environmentRecord(env));
   return { env, files: new Map([...files].sort(([a], [b]) => compareStrings(a, b))), objects, network };
 }

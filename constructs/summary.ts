@@ -1,5 +1,5 @@
 import { KubeObject, RenderedEnvironment } from './render';
-import { formatCpu, formatMemory, parseQuantity } from './base/containers';
+import { parseQuantity } from './base/containers';
 
 interface PodSpecLike {
   containers?: { resources?: { requests?: Record<string, string> } }[];
@@ -50,6 +50,18 @@ export function requestTotals(objects: Iterable<KubeObject>): RequestTotals {
   return { cpu, memory, perNodeCpu, perNodeMemory };
 }
 
+/** `19.7 cores`, `0.32 cores`. */
+export function formatCores(cores: number): string {
+  const digits = cores >= 10 ? 1 : 2;
+  return `${Number(cores.toFixed(digits))} core${cores === 1 ? '' : 's'}`;
+}
+
+/** `53.5 GiB`, `0.81 GiB`. */
+export function formatGiB(bytes: number): string {
+  const gib = bytes / 1024 ** 3;
+  return `${Number(gib.toFixed(gib >= 10 ? 1 : 2))} GiB`;
+}
+
 /** The per-environment report `npm run synth` prints. */
 export function summarize(r: RenderedEnvironment): string {
   const all: KubeObject[] = [];
@@ -61,7 +73,7 @@ export function summarize(r: RenderedEnvironment): string {
   const t = requestTotals(all);
   return (
     `${r.env.name}: ${all.length} objects (${counts.join(', ')}); ` +
-    `requests cpu ${formatCpu(t.cpu)}, memory ${formatMemory(t.memory)} ` +
-    `(DaemonSets counted once: ${formatCpu(t.perNodeCpu)}, ${formatMemory(t.perNodeMemory)} per node)\n`
+    `requests ${formatCores(t.cpu)}, ${formatGiB(t.memory)} ` +
+    `(DaemonSets counted once: ${formatCores(t.perNodeCpu)}, ${formatGiB(t.perNodeMemory)} per node)`
   );
 }

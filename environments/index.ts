@@ -11,4 +11,4 @@ import { staging } from './staging';
 export const ENVIRONMENTS: readonly EnvironmentInput[] = [dev, staging, production, ...PRODUCTION_MULTI_REGION_ENVIRONMENTS];
 
 export * from './model';
-export { EnvironmentConfigError, PLATFORM_COMPONENTS, loadEnvironment } from './validate';
+export { EnvironmentConfigError, PLATFORM_COMPONENTS, describeValue, loadEnvironment, validateEnvironments } from './validate';

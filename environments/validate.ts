@@ -1,26 +1,56 @@
-import { OBI_DURATION_BUCKETS_SECONDS } from '../constructs/slo/buckets';
+import { mimirSizing, tempoSizing } from '../constructs/stores/sizing';
 import { Environment, EnvironmentInput, Namespaces, PlatformComponent } from './model';
+import { environmentSchema } from './schema';
+import {
+  BucketBackend,
+  bucketNameProblem,
+  formatSeconds,
+  globMatches,
+  goDurationSeconds,
+  parseHostPort,
+  prometheusDurationSeconds,
+} from './upstream-rules';
 
-/** A rejected environment configuration. The message is one line: environment, field, what is allowed. */
+/** A rejected environment configuration. The message is one line: environment, field, value, what is allowed. */
 export class EnvironmentConfigError extends Error {
   constructor(
     readonly environment: string,
     readonly field: string,
-    readonly allowed: string,
+    readonly problem: string,
   ) {
-    super(`environment "${environment}": ${field}: ${allowed}`);
+    super(`environment "${environment}": ${field}: ${problem}`);
     this.name = 'EnvironmentConfigError';
   }
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
-const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/;
-const TENANT = /^[a-zA-Z0-9!._*'()-]{1,150}$/;
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const HOST_PORT = /^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$/;
-const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~\/-]*)?$/;
-const REGION = /^[a-z0-9-]+$/;
+/** A value as a message shows it: strings quoted, NaN and Infinity by name, objects as short JSON. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return String(value);
+  let json: string;
+  try {
+    json = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) ?? String(value);
+  } catch {
+    json = Object.prototype.toString.call(value);
+  }
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+function problemOf(value: unknown, allowed: string): string {
+  return `${value === undefined ? 'missing' : `got ${describeValue(value)}`}; ${allowed}`;
+}
+
+function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = obj;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
 
 /** Every component an environment can run; a single-cluster environment runs them all. */
 export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = ['mimir', 'tempo', 'loki', 'alloy', 'obi', 'grafana'];
@@ -33,289 +63,185 @@ const EXPERIMENTS_OF_ROLE = {
   global: { experiments: ['serviceDependencyGraph', 'databaseProfiling'], where: 'the global environment (its dashboards and Mimir rules render there)' },
 } as const;
 
-type Check = (value: unknown) => string | undefined;
+const DAY = 86400;
+/** Longest window an SLO burn-rate alert reads (constructs/slo: the 3d long window of the slow-burn ticket). */
+const LONGEST_SLO_ALERT_WINDOW_SECONDS = 3 * DAY;
+/** Retention beyond a century is a typo, and overflows Go's time.Duration (292 years) in Tempo. */
+const MAX_RETENTION_SECONDS = 100 * 365 * DAY;
+/**
+ * Tail-sampling decision wait: spans of one trace reach the gateway through OBI's export and the node agent's batch
+ * processor (otelcol.processor.batch, 200ms timeout by default) from several nodes; a decision taken sooner splits a
+ * trace into separately sampled fragments. The sampler keeps every trace in memory for the wait (opentelemetry-
+ * collector-contrib processor/tailsamplingprocessor README: decision_wait, default 30s), so minutes already cost
+ * gigabytes at production rates.
+ */
+const DECISION_WAIT_BOUNDS_SECONDS = { min: 1, max: 120 } as const;
 
-const LATENCY_BOUNDARIES_MS = OBI_DURATION_BUCKETS_SECONDS.filter((b) => b > 0).map((b) => Math.round(b * 1000));
+/** Checks one environment's cross-field rules; `fail` throws. The shape is already checked by the schema. */
+function checkRules(e: EnvironmentInput, fail: (field: string, value: unknown, allowed: string) => never): void {
+  const zones = e.cluster.zones;
+  if (new Set(zones).size !== zones.length) fail('cluster.zones', zones, 'must not repeat a zone');
+  if (e.tier === 'production' && zones.length !== 3) fail('cluster.zones', zones, 'production needs exactly 3 zones for zone-aware replication');
+  if (zones.length !== 1 && zones.length !== 3) fail('cluster.zones', zones, 'must list 1 zone or 3 zones (zone-aware replication factor 3)');
 
-/** Walks an untrusted object and reports the first violation as an `EnvironmentConfigError`. */
-class Validator {
-  constructor(private readonly env: string) {}
-
-  fail(field: string, allowed: string): never {
-    throw new EnvironmentConfigError(this.env, field, allowed);
-  }
-
-  get(obj: unknown, path: string): unknown {
-    let cur: unknown = obj;
-    for (const part of path.split('.')) {
-      if (cur === null || typeof cur !== 'object') return undefined;
-      cur = (cur as Record<string, unknown>)[part];
+  if (e.tier !== 'dev') {
+    for (const store of ['mimir', 'tempo', 'loki'] as const) {
+      if (e.stores[store] !== 'distributed') fail(`stores.${store}`, e.stores[store], `must be distributed in ${e.tier} (monolithic is for dev only)`);
     }
-    return cur;
+  }
+  if (e.pipeline === 'combined' && zones.length > 1) {
+    fail('pipeline', e.pipeline, 'must be tiered when the cluster spans several zones (tail sampling needs every span of a trace at one sampler)');
   }
 
-  require(obj: unknown, path: string, check: Check): void {
-    const value = this.get(obj, path);
-    if (value === undefined) this.fail(path, `is required (${check(undefined) ?? 'missing'})`);
-    const problem = check(value);
-    if (problem) this.fail(path, problem);
+  const { storage } = e;
+  const anyDistributed = Object.values(e.stores).includes('distributed');
+  if (storage.backend === 'filesystem') {
+    if (e.tier !== 'dev' || anyDistributed) fail('storage.backend', storage.backend, `filesystem is only allowed in dev with monolithic stores; ${e.tier} needs s3, gcs or azure`);
+    for (const key of ['buckets', 's3', 'azure', 'credentialsSecret'] as const) {
+      if (storage[key] !== undefined) fail(`storage.${key}`, storage[key], 'is not used with filesystem storage; remove it');
+    }
+  } else {
+    const backend: BucketBackend = storage.backend;
+    if (!storage.buckets) fail('storage.buckets', undefined, `${backend} storage needs bucket names for mimirBlocks, mimirRuler, mimirAlertmanager, tempoTraces, lokiChunks and lokiRuler`);
+    for (const [key, bucket] of Object.entries(storage.buckets)) {
+      const problem = bucketNameProblem(backend, bucket);
+      if (problem) fail(`storage.buckets.${key}`, bucket, `must be ${problem}`);
+    }
+    const names = Object.values(storage.buckets);
+    if (new Set(names).size !== names.length) {
+      fail('storage.buckets', storage.buckets, 'must name distinct buckets (Mimir refuses blocks, ruler and alertmanager storage in one bucket without prefixes; grafana/mimir configure-object-storage-backend)');
+    }
+    if (backend === 's3' && !storage.s3) fail('storage.s3', undefined, 's3 storage needs endpoint and region');
+    if (backend !== 's3' && storage.s3) fail('storage.s3', storage.s3, `is only used with backend s3, not ${backend}`);
+    if (backend === 'azure' && !storage.azure) fail('storage.azure', undefined, 'azure storage needs accountName');
+    if (backend !== 'azure' && storage.azure) fail('storage.azure', storage.azure, `is only used with backend azure, not ${backend}`);
   }
 
-  optional(obj: unknown, path: string, check: Check): void {
-    const value = this.get(obj, path);
-    if (value === undefined) return;
-    const problem = check(value);
-    if (problem) this.fail(path, problem);
+  const needsKafka = e.stores.mimir === 'distributed' || e.stores.tempo === 'distributed';
+  if (needsKafka && !e.kafka) fail('kafka', undefined, 'distributed Mimir 3 and Tempo 3 ingest through an existing Kafka: set address, mimirTopic, tempoTopic and partitions');
+  if (!needsKafka && e.kafka) fail('kafka', e.kafka, 'is only used by distributed Mimir or Tempo; remove it');
+  if (e.kafka && e.kafka.mimirTopic === e.kafka.tempoTopic) fail('kafka.tempoTopic', e.kafka.tempoTopic, 'must differ from kafka.mimirTopic (Mimir and Tempo records do not mix)');
+
+  const retentionRule = {
+    metrics: 'Mimir compactor_blocks_retention_period',
+    traces: 'Tempo block_retention',
+    logs: 'Loki retention_period (grafana/loki docs/sources/operations/storage/retention.md: "The minimum retention period is 24h")',
+  } as const;
+  for (const signal of ['metrics', 'traces', 'logs'] as const) {
+    const value = e.retention[signal];
+    const seconds = prometheusDurationSeconds(value)!;
+    if (seconds < DAY) fail(`retention.${signal}`, value, `must be at least 24h: shorter deletes blocks the stores still query (${retentionRule[signal]}); 0 is not "forever" here`);
+    if (seconds > MAX_RETENTION_SECONDS) fail(`retention.${signal}`, value, 'must be at most 100y');
+  }
+  if (e.slos.length > 0 && prometheusDurationSeconds(e.retention.metrics)! < LONGEST_SLO_ALERT_WINDOW_SECONDS) {
+    fail('retention.metrics', e.retention.metrics, `must keep at least ${formatSeconds(LONGEST_SLO_ALERT_WINDOW_SECONDS)}: the SLO burn-rate alerts read windows that long`);
   }
 
-  onlyKeys(obj: unknown, path: string, keys: readonly string[]): void {
-    const value = path ? this.get(obj, path) : obj;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
-    for (const key of Object.keys(value)) {
-      if (!keys.includes(key)) this.fail(path ? `${path}.${key}` : key, `is not a known field (allowed: ${keys.join(', ')})`);
+  const prefix = e.namespacePrefix;
+  e.instrumentation.namespaces.forEach((ns, i) => {
+    if (!/[*?\[]/.test(ns) && ns.startsWith(`${prefix}-`)) fail(`instrumentation.namespaces.${i}`, ns, "must not name one of the platform's own namespaces");
+  });
+  const { sampler } = e.instrumentation;
+  if (sampler.name.endsWith('traceidratio') && sampler.arg === undefined) {
+    fail('instrumentation.sampler.arg', undefined, `${sampler.name} needs a ratio between 0 and 1 written as a string, e.g. "0.25"`);
+  }
+  if (!sampler.name.endsWith('traceidratio') && sampler.arg !== undefined) {
+    fail('instrumentation.sampler.arg', sampler.arg, `is only used by the traceidratio samplers, not ${sampler.name}`);
+  }
+
+  const wait = goDurationSeconds(e.tailSampling.decisionWait)!;
+  if (wait < DECISION_WAIT_BOUNDS_SECONDS.min || wait > DECISION_WAIT_BOUNDS_SECONDS.max) {
+    fail(
+      'tailSampling.decisionWait',
+      e.tailSampling.decisionWait,
+      `must be from ${DECISION_WAIT_BOUNDS_SECONDS.min}s (spans from other nodes arrive after OBI's and the node agent's batching) to ${DECISION_WAIT_BOUNDS_SECONDS.max}s (the sampler holds every trace in memory for the whole wait)`,
+    );
+  }
+
+  const seen = new Set<string>();
+  e.slos.forEach((slo, i) => {
+    const key = `${slo.namespace}/${slo.service}`;
+    if (seen.has(key)) fail(`slos.${i}.service`, slo.service, `repeats the SLO for ${key}; one SLO per service`);
+    seen.add(key);
+    if (!e.instrumentation.namespaces.some((glob) => globMatches(glob, slo.namespace))) {
+      fail(`slos.${i}.namespace`, slo.namespace, `must be a namespace OBI instruments (instrumentation.namespaces: ${e.instrumentation.namespaces.join(', ')}); its SLI would have no data`);
+    }
+  });
+
+  if (e.experiments.sloTailSampling && e.slos.length === 0) fail('experiments.sloTailSampling', true, 'needs at least one SLO in slos');
+  if (e.experiments.canaryAnalysis && e.slos.length === 0) fail('experiments.canaryAnalysis', true, 'needs at least one SLO in slos (the analysis queries their SLIs)');
+  const runsObi = e.multiRegion?.role !== 'global';
+  if (e.experiments.serviceDependencyGraph && runsObi && !e.instrumentation.networkMetrics) {
+    fail('experiments.serviceDependencyGraph', true, 'needs instrumentation.networkMetrics: true (its flow panels read OBI network metrics)');
+  }
+
+  if (e.tier === 'production' && e.grafana.anonymousRole !== 'Viewer') {
+    fail('grafana.anonymousRole', e.grafana.anonymousRole, 'must be Viewer in production (anonymous users must not edit)');
+  }
+
+  if (e.multiRegion) {
+    const role = e.multiRegion.role;
+    if (e.multiRegion.role === 'global') {
+      const names = new Set<string>();
+      e.multiRegion.regions.forEach((region, i) => {
+        if (names.has(region.name)) fail(`multiRegion.regions.${i}.name`, region.name, 'must not repeat a region; region names are unique');
+        names.add(region.name);
+      });
+    }
+    const other = role === 'regional' ? EXPERIMENTS_OF_ROLE.global : EXPERIMENTS_OF_ROLE.regional;
+    for (const key of other.experiments) {
+      if (e.experiments[key]) fail(`experiments.${key}`, true, `must be false in a multi-region ${role} environment; it runs in ${other.where}`);
     }
   }
 }
 
-const isString =
-  (pattern?: RegExp, what?: string): Check =>
-  (v) => {
-    if (typeof v !== 'string' || v.length === 0) return `must be a non-empty string${what ? ` (${what})` : ''}`;
-    if (pattern && !pattern.test(v)) return `must be ${what ?? `a string matching ${pattern}`}, got "${v}"`;
-    return undefined;
-  };
-const oneOf =
-  (...allowed: readonly string[]): Check =>
-  (v) =>
-    typeof v === 'string' && allowed.includes(v) ? undefined : `must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`;
-const isNumber =
-  (min: number, max: number, integer = false): Check =>
-  (v) =>
-    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v))
-      ? undefined
-      : `must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got ${JSON.stringify(v)}`;
-const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : `must be true or false, got ${JSON.stringify(v)}`);
-const isArray =
-  (minLength: number, what: string): Check =>
-  (v) =>
-    Array.isArray(v) && v.length >= minLength ? undefined : `must be a list of ${what} with at least ${minLength} item(s)`;
+/** Capacity the derived sizing needs from the inputs: one Kafka partition per ingester and live-store of a zone. */
+function checkCapacity(env: Environment, fail: (field: string, value: unknown, allowed: string) => never): void {
+  if (!env.kafka) return;
+  const partitions = env.kafka.partitions;
+  if (env.components.includes('mimir') && env.stores.mimir === 'distributed') {
+    const needed = mimirSizing(env).ingester.replicas;
+    if (needed > partitions) fail('kafka.partitions', partitions, `must be at least ${needed}: the workload needs ${needed} Mimir ingesters per zone and each consumes its own partition (Mimir ingest storage)`);
+  }
+  if (env.components.includes('tempo') && env.stores.tempo === 'distributed') {
+    const s = tempoSizing(env);
+    if (s.liveStore.replicas > partitions) {
+      fail('kafka.partitions', partitions, `must be at least ${s.liveStore.replicas}: the workload (${s.mbPerSecond.toFixed(1)} MB/s) needs ${s.liveStore.replicas} Tempo live-stores per zone, one partition each`);
+    }
+  }
+}
 
-const dnsLabel = isString(DNS_LABEL, 'a DNS label: lower-case letters, digits and "-", at most 63 characters');
-
-/** Validates an environment input and derives what constructs need. Throws `EnvironmentConfigError`. */
+/** Validates an environment input (untrusted: it may come from JavaScript) and derives what constructs need. */
 export function loadEnvironment(input: EnvironmentInput): Environment {
   const raw: unknown = input;
-  const name = typeof input?.name === 'string' && input.name ? input.name : '<unnamed>';
-  const v = new Validator(name);
+  const rawName = valueAt(raw, ['name']);
+  const name = typeof rawName === 'string' && rawName ? rawName : '<unnamed>';
+  const fail = (field: string, value: unknown, allowed: string): never => {
+    throw new EnvironmentConfigError(name, field, problemOf(value, allowed));
+  };
 
-  v.onlyKeys(raw, '', [
-    'name', 'tier', 'cluster', 'argocd', 'namespacePrefix', 'stores', 'pipeline', 'storage', 'kafka', 'retention', 'tenant',
-    'workload', 'instrumentation', 'tailSampling', 'slos', 'experiments', 'grafana', 'storageClassName', 'multiRegion',
-  ]);
-  v.require(raw, 'name', dnsLabel);
-  if (name.length > 40) v.fail('name', 'must be at most 40 characters (it prefixes object names)');
-  v.require(raw, 'tier', oneOf('dev', 'staging', 'production'));
-
-  v.onlyKeys(raw, 'cluster', ['name', 'region', 'zones']);
-  v.require(raw, 'cluster.name', dnsLabel);
-  v.require(raw, 'cluster.region', isString(/^[a-z0-9-]+$/, 'a region id such as eu-west-1'));
-  v.require(raw, 'cluster.zones', isArray(1, 'zone names'));
-  input.cluster.zones.forEach((_, i) => v.require(raw, `cluster.zones.${i}`, isString(/^[a-z0-9-]+$/, 'a zone id such as eu-west-1a')));
-  if (new Set(input.cluster.zones).size !== input.cluster.zones.length) v.fail('cluster.zones', 'must not repeat a zone');
-  if (input.tier === 'production' && input.cluster.zones.length !== 3) {
-    v.fail('cluster.zones', `production needs exactly 3 zones for zone-aware replication, got ${input.cluster.zones.length}`);
+  if (valueAt(raw, ['kafka', 'tlsSecret']) !== undefined) {
+    fail('kafka.tlsSecret', valueAt(raw, ['kafka', 'tlsSecret']), 'is not supported: the pinned Tempo (3.0.3) has no Kafka TLS settings, so MOP connects to a plaintext or SASL/PLAIN listener (docs/stores.md)');
   }
-  if (input.cluster.zones.length !== 1 && input.cluster.zones.length !== 3) {
-    v.fail('cluster.zones', `must list 1 zone or 3 zones (zone-aware replication factor 3), got ${input.cluster.zones.length}`);
-  }
-
-  v.onlyKeys(raw, 'argocd', ['repoURL', 'targetRevision', 'destinationServer', 'namespace', 'project', 'rolloutsNamespace']);
-  v.require(raw, 'argocd.repoURL', isString(/^(https:\/\/|ssh:\/\/|git@)\S+$/, 'an https://, ssh:// or git@ Git URL'));
-  v.require(raw, 'argocd.targetRevision', isString(/^[A-Za-z0-9._\/-]+$/, 'a branch, tag or commit'));
-  v.require(raw, 'argocd.destinationServer', isString(/^https:\/\/\S+$/, 'an https:// Kubernetes API server URL'));
-  v.require(raw, 'argocd.namespace', dnsLabel);
-  v.require(raw, 'argocd.project', dnsLabel);
-  v.require(raw, 'argocd.rolloutsNamespace', dnsLabel);
-
-  v.require(raw, 'namespacePrefix', isString(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, 'a DNS label of at most 42 characters'));
-
-  v.onlyKeys(raw, 'stores', ['mimir', 'tempo', 'loki']);
-  for (const store of ['mimir', 'tempo', 'loki']) v.require(raw, `stores.${store}`, oneOf('monolithic', 'distributed'));
-  if (input.tier !== 'dev') {
-    for (const store of ['mimir', 'tempo', 'loki'] as const) {
-      if (input.stores[store] !== 'distributed') v.fail(`stores.${store}`, `must be distributed in ${input.tier} (monolithic is for dev only)`);
+  const parsed = environmentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue.code === 'unrecognized_keys') {
+      const field = [...issue.path, issue.keys[0]].join('.');
+      throw new EnvironmentConfigError(name, field, issue.message);
     }
-  }
-
-  v.require(raw, 'pipeline', oneOf('combined', 'tiered'));
-  if (input.pipeline === 'combined' && input.cluster.zones.length > 1) {
-    v.fail('pipeline', 'must be tiered when the cluster spans several zones (tail sampling needs every span of a trace at one sampler)');
-  }
-
-  v.onlyKeys(raw, 'storage', ['backend', 'buckets', 's3', 'azure', 'credentialsSecret']);
-  v.require(raw, 'storage.backend', oneOf('filesystem', 's3', 'gcs', 'azure'));
-  const backend = input.storage.backend;
-  const anyDistributed = Object.values(input.stores).includes('distributed');
-  if (backend === 'filesystem' && (input.tier !== 'dev' || anyDistributed)) {
-    v.fail('storage.backend', `filesystem is only allowed in dev with monolithic stores; ${input.tier} needs s3, gcs or azure`);
-  }
-  if (backend !== 'filesystem') {
-    v.require(raw, 'storage.buckets', (b) => (b && typeof b === 'object' ? undefined : `${backend} storage needs bucket names for mimirBlocks, mimirRuler, mimirAlertmanager, tempoTraces, lokiChunks and lokiRuler`));
-    const bucketKeys = ['mimirBlocks', 'mimirRuler', 'mimirAlertmanager', 'tempoTraces', 'lokiChunks', 'lokiRuler'];
-    v.onlyKeys(raw, 'storage.buckets', bucketKeys);
-    for (const key of bucketKeys) {
-      v.require(raw, `storage.buckets.${key}`, isString(BUCKET, 'a bucket name: 3-63 lower-case letters, digits, "." and "-"'));
+    if (issue.code === 'invalid_key') {
+      const key = issue.path[issue.path.length - 1];
+      throw new EnvironmentConfigError(name, issue.path.slice(0, -1).join('.'), `got the key ${describeValue(key)}; ${issue.message}`);
     }
-    const buckets = Object.values(input.storage.buckets ?? {});
-    if (new Set(buckets).size !== buckets.length) {
-      v.fail('storage.buckets', 'must name distinct buckets (Mimir refuses blocks, ruler and alertmanager storage in one bucket)');
-    }
+    fail(issue.path.length ? issue.path.join('.') : '(the environment)', valueAt(raw, issue.path), issue.message);
   }
-  if (backend === 's3') {
-    v.onlyKeys(raw, 'storage.s3', ['endpoint', 'region', 'insecure', 'forcePathStyle']);
-    v.require(raw, 'storage.s3.endpoint', isString(/^[A-Za-z0-9.-]+(:[0-9]+)?$/, 'a host[:port] without scheme, e.g. s3.eu-west-1.amazonaws.com'));
-    v.require(raw, 'storage.s3.region', isString(/^[a-z0-9-]+$/, 'an S3 region'));
-    v.optional(raw, 'storage.s3.insecure', isBoolean);
-    v.optional(raw, 'storage.s3.forcePathStyle', isBoolean);
-  } else if (input.storage.s3 !== undefined) {
-    v.fail('storage.s3', `is only allowed with backend s3, not ${backend}`);
-  }
-  if (backend === 'azure') {
-    v.onlyKeys(raw, 'storage.azure', ['accountName']);
-    v.require(raw, 'storage.azure.accountName', isString(/^[a-z0-9]{3,24}$/, 'an Azure storage account name'));
-  } else if (input.storage.azure !== undefined) {
-    v.fail('storage.azure', `is only allowed with backend azure, not ${backend}`);
-  }
-  v.optional(raw, 'storage.credentialsSecret', dnsLabel);
-  if (backend === 'filesystem' && input.storage.credentialsSecret) v.fail('storage.credentialsSecret', 'is not used with filesystem storage');
+  const e = parsed.data as EnvironmentInput;
+  checkRules(e, fail);
 
-  const needsKafka = input.stores.mimir === 'distributed' || input.stores.tempo === 'distributed';
-  if (needsKafka) {
-    v.require(raw, 'kafka', (k) => (k && typeof k === 'object' ? undefined : 'distributed Mimir 3 and Tempo 3 ingest through an existing Kafka: set address, mimirTopic, tempoTopic and partitions'));
-  }
-  if (input.kafka !== undefined) {
-    if (v.get(raw, 'kafka.tlsSecret') !== undefined) {
-      v.fail('kafka.tlsSecret', 'is not supported: the pinned Tempo (3.0.3) has no Kafka TLS settings, so MOP connects to a plaintext or SASL/PLAIN listener (docs/stores.md)');
-    }
-    v.onlyKeys(raw, 'kafka', ['address', 'mimirTopic', 'tempoTopic', 'partitions', 'saslSecret']);
-    v.require(raw, 'kafka.address', isString(HOST_PORT, 'host:port (comma-separated for several brokers)'));
-    v.require(raw, 'kafka.mimirTopic', isString(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name'));
-    v.require(raw, 'kafka.tempoTopic', isString(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name'));
-    if (input.kafka.mimirTopic === input.kafka.tempoTopic) v.fail('kafka.tempoTopic', 'must differ from kafka.mimirTopic');
-    v.require(raw, 'kafka.partitions', isNumber(1, 10000, true));
-    v.optional(raw, 'kafka.saslSecret', dnsLabel);
-  }
-
-  v.onlyKeys(raw, 'retention', ['metrics', 'traces', 'logs']);
-  for (const key of ['metrics', 'traces', 'logs']) v.require(raw, `retention.${key}`, isString(DURATION, 'a duration such as 15d or 720h'));
-
-  v.require(raw, 'tenant', isString(TENANT, 'a tenant ID: letters, digits and !._*\'()- up to 150 characters'));
-
-  v.onlyKeys(raw, 'workload', ['activeSeries', 'samplesPerSecond', 'spansPerSecond', 'bytesPerSpan', 'traceErrorRatio', 'traceSlowRatio', 'logsGBPerDay', 'queriesPerSecond']);
-  v.require(raw, 'workload.activeSeries', isNumber(1, 1e10, true));
-  v.require(raw, 'workload.samplesPerSecond', isNumber(1, 1e9));
-  v.require(raw, 'workload.spansPerSecond', isNumber(0, 1e9));
-  v.require(raw, 'workload.bytesPerSpan', isNumber(1, 1e6));
-  v.require(raw, 'workload.traceErrorRatio', isNumber(0, 1));
-  v.require(raw, 'workload.traceSlowRatio', isNumber(0, 1));
-  v.require(raw, 'workload.logsGBPerDay', isNumber(0, 1e6));
-  v.require(raw, 'workload.queriesPerSecond', isNumber(0, 1e6));
-
-  v.onlyKeys(raw, 'instrumentation', ['namespaces', 'podLabels', 'sampler', 'networkMetrics', 'securityMode']);
-  v.require(raw, 'instrumentation.namespaces', isArray(1, 'namespace globs'));
-  input.instrumentation.namespaces.forEach((_, i) =>
-    v.require(raw, `instrumentation.namespaces.${i}`, isString(/^[a-z0-9*?\[\]-]{1,63}$/, 'a namespace name or glob')),
-  );
-  const prefix = input.namespacePrefix;
-  for (const ns of input.instrumentation.namespaces) {
-    if (!/[*?\[]/.test(ns) && ns.startsWith(`${prefix}-`)) v.fail('instrumentation.namespaces', `must not name the platform's own namespace "${ns}"`);
-  }
-  v.onlyKeys(raw, 'instrumentation.sampler', ['name', 'arg']);
-  v.require(raw, 'instrumentation.sampler.name', oneOf('always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'));
-  const sampler = input.instrumentation.sampler;
-  if (sampler?.name?.endsWith('traceidratio')) {
-    v.require(raw, 'instrumentation.sampler.arg', (a) =>
-      typeof a === 'string' && /^(0(\.[0-9]+)?|1(\.0+)?)$/.test(a) ? undefined : 'must be a ratio between 0 and 1 written as a string, e.g. "0.25"',
-    );
-  } else if (sampler?.arg !== undefined) {
-    v.fail('instrumentation.sampler.arg', `is only used by the traceidratio samplers, not ${sampler.name}`);
-  }
-  v.require(raw, 'instrumentation.networkMetrics', isBoolean);
-  v.require(raw, 'instrumentation.securityMode', oneOf('privileged', 'capabilities'));
-  for (const [key, value] of Object.entries(input.instrumentation.podLabels ?? {})) {
-    if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]{1,63}$/.test(key)) v.fail(`instrumentation.podLabels.${key}`, 'must be a Kubernetes label key');
-    if (typeof value !== 'string' || value.length === 0) v.fail(`instrumentation.podLabels.${key}`, 'must be a non-empty glob string');
-  }
-
-  v.onlyKeys(raw, 'tailSampling', ['baselinePercent', 'spansPerSecondLimit', 'decisionWait']);
-  v.require(raw, 'tailSampling.baselinePercent', isNumber(0, 100));
-  v.require(raw, 'tailSampling.spansPerSecondLimit', isNumber(1, 1e9, true));
-  v.require(raw, 'tailSampling.decisionWait', isString(GO_DURATION, 'a Go duration such as 10s'));
-
-  v.require(raw, 'slos', (s) => (Array.isArray(s) ? undefined : 'must be a list (possibly empty)'));
-  const seen = new Set<string>();
-  input.slos.forEach((slo, i) => {
-    const at = `slos.${i}`;
-    v.onlyKeys(raw, at, ['service', 'namespace', 'objectivePercent', 'latencyThresholdMs', 'latencyObjectivePercent']);
-    v.require(raw, `${at}.service`, isString(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a service name as OBI reports it'));
-    v.require(raw, `${at}.namespace`, dnsLabel);
-    v.require(raw, `${at}.objectivePercent`, isNumber(50, 99.999));
-    v.require(raw, `${at}.latencyThresholdMs`, (ms) =>
-      typeof ms === 'number' && LATENCY_BOUNDARIES_MS.includes(ms)
-        ? undefined
-        : `must be a bucket boundary of OBI's request-duration histogram (${LATENCY_BOUNDARIES_MS.join(', ')} ms), so the latency SLI is exact; got ${JSON.stringify(ms)}`,
-    );
-    v.require(raw, `${at}.latencyObjectivePercent`, isNumber(50, 99.999));
-    const key = `${slo.namespace}/${slo.service}`;
-    if (seen.has(key)) v.fail(`${at}.service`, `repeats the SLO for ${key}; one SLO per service`);
-    seen.add(key);
-  });
-
-  const experiments = ['sloTailSampling', 'serviceDependencyGraph', 'databaseProfiling', 'canaryAnalysis'];
-  v.onlyKeys(raw, 'experiments', experiments);
-  for (const key of experiments) v.require(raw, `experiments.${key}`, isBoolean);
-  if (input.experiments.sloTailSampling && input.slos.length === 0) v.fail('experiments.sloTailSampling', 'needs at least one SLO in slos');
-  if (input.experiments.canaryAnalysis && input.slos.length === 0) v.fail('experiments.canaryAnalysis', 'needs at least one SLO in slos');
-
-  v.onlyKeys(raw, 'grafana', ['anonymousRole']);
-  v.require(raw, 'grafana.anonymousRole', oneOf('Viewer', 'Editor', 'Admin'));
-  if (input.tier === 'production' && input.grafana.anonymousRole !== 'Viewer') {
-    v.fail('grafana.anonymousRole', `must be Viewer in production (anonymous users must not edit), got ${input.grafana.anonymousRole}`);
-  }
-  v.optional(raw, 'storageClassName', dnsLabel);
-
-  const multiRegion = input.multiRegion;
   let components = PLATFORM_COMPONENTS;
-  if (multiRegion !== undefined) {
-    const httpsUrl = isString(HTTPS_URL, 'an https:// URL (host, optional port and path) the operator exposes across clusters');
-    v.require(raw, 'multiRegion.role', oneOf('regional', 'global'));
-    if (multiRegion.role === 'regional') {
-      v.onlyKeys(raw, 'multiRegion', ['role', 'globalMimir']);
-      v.onlyKeys(raw, 'multiRegion.globalMimir', ['pushUrl', 'queryUrl']);
-      v.require(raw, 'multiRegion.globalMimir.pushUrl', httpsUrl);
-      v.require(raw, 'multiRegion.globalMimir.queryUrl', httpsUrl);
-      components = REGIONAL_COMPONENTS;
-    } else {
-      v.onlyKeys(raw, 'multiRegion', ['role', 'regions']);
-      v.require(raw, 'multiRegion.regions', isArray(1, 'regions (name, tempoQueryUrl, lokiQueryUrl)'));
-      const names = new Set<string>();
-      multiRegion.regions.forEach((region, i) => {
-        v.onlyKeys(raw, `multiRegion.regions.${i}`, ['name', 'tempoQueryUrl', 'lokiQueryUrl']);
-        v.require(raw, `multiRegion.regions.${i}.name`, isString(REGION, 'a region id such as eu-west-1'));
-        v.require(raw, `multiRegion.regions.${i}.tempoQueryUrl`, httpsUrl);
-        v.require(raw, `multiRegion.regions.${i}.lokiQueryUrl`, httpsUrl);
-        if (names.has(region.name)) v.fail(`multiRegion.regions.${i}.name`, `repeats region "${region.name}"; region names must be unique`);
-        names.add(region.name);
-      });
-      components = GLOBAL_COMPONENTS;
-    }
-    const other = multiRegion.role === 'regional' ? EXPERIMENTS_OF_ROLE.global : EXPERIMENTS_OF_ROLE.regional;
-    for (const key of other.experiments) {
-      if (input.experiments[key]) v.fail(`experiments.${key}`, `must be false in a multi-region ${multiRegion.role} environment; it runs in ${other.where}`);
-    }
-  }
-
-  const zones = input.cluster.zones.length;
+  if (e.multiRegion) components = e.multiRegion.role === 'regional' ? REGIONAL_COMPONENTS : GLOBAL_COMPONENTS;
+  const prefix = e.namespacePrefix;
   const namespaces: Namespaces = {
     obi: `${prefix}-obi`,
     alloy: `${prefix}-alloy`,
@@ -325,8 +251,8 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     loki: `${prefix}-loki`,
     grafana: `${prefix}-grafana`,
   };
-  if (Object.values(namespaces).includes(input.argocd.namespace)) {
-    v.fail('argocd.namespace', `must not be one of MOP's own namespaces (${Object.values(namespaces).join(', ')})`);
+  if (Object.values(namespaces).includes(e.argocd.namespace)) {
+    fail('argocd.namespace', e.argocd.namespace, `must not be one of MOP's own namespaces (${Object.values(namespaces).join(', ')})`);
   }
   const namespacesOf: Record<PlatformComponent, string[]> = {
     mimir: [namespaces.mimir],
@@ -337,5 +263,77 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     grafana: [namespaces.grafana],
   };
   const platformNamespaces = components.flatMap((c) => namespacesOf[c]).sort();
-  return { ...input, namespaces, replicationFactor: zones === 3 ? 3 : 1, zoneAware: zones === 3, components, platformNamespaces };
+  const zoneAware = e.cluster.zones.length === 3;
+  const env: Environment = { ...e, namespaces, replicationFactor: zoneAware ? 3 : 1, zoneAware, components, platformNamespaces };
+  checkCapacity(env, fail);
+  return env;
+}
+
+/** Where an environment's object storage lives, so that two environments naming the same bucket are caught. */
+function bucketScope(env: Environment): string {
+  const s = env.storage;
+  if (s.backend === 's3') return `s3 ${s.s3?.endpoint ?? ''}`;
+  if (s.backend === 'azure') return `azure account ${s.azure?.accountName ?? ''}`;
+  return s.backend;
+}
+
+/** The brokers of a Kafka address, sorted, so that the same cluster written two ways is one scope. */
+function kafkaScope(address: string): string {
+  return address
+    .split(',')
+    .map((b) => {
+      const parsed = parseHostPort(b, true);
+      return typeof parsed === 'string' ? b : `${parsed.host.toLowerCase()}:${parsed.port}`;
+    })
+    .sort()
+    .join(',');
+}
+
+/**
+ * Rules across environments: names, buckets, Kafka topics, Argo CD projects and cluster/namespace pairs are each
+ * used by one environment only (two Mimirs on one bucket corrupt each other's blocks; two consumer groups on one
+ * topic split its records), and multi-region environments agree on their regions. Throws `EnvironmentConfigError`
+ * naming the later environment of a pair.
+ */
+export function validateEnvironments(envs: readonly Environment[]): void {
+  const names = new Set<string>();
+  for (const env of envs) {
+    if (names.has(env.name)) throw new EnvironmentConfigError(env.name, 'name', problemOf(env.name, 'must not be the name of another environment: environment names are unique'));
+    names.add(env.name);
+  }
+  const owners = new Map<string, string>();
+  const claim = (env: Environment, field: string, value: string, key: string, why: string) => {
+    const owner = owners.get(key);
+    if (owner !== undefined && owner !== env.name) throw new EnvironmentConfigError(env.name, field, problemOf(value, `must not be used by another environment (environment "${owner}" uses it): ${why}`));
+    owners.set(key, env.name);
+  };
+  for (const env of envs) {
+    for (const [key, bucket] of Object.entries(env.storage.buckets ?? {})) {
+      claim(env, `storage.buckets.${key}`, bucket, `bucket ${bucketScope(env)} ${bucket}`, 'two stores on one bucket overwrite or delete each other’s data');
+    }
+    if (env.kafka) {
+      const scope = kafkaScope(env.kafka.address);
+      for (const field of ['mimirTopic', 'tempoTopic'] as const) {
+        claim(env, `kafka.${field}`, env.kafka[field], `kafka ${scope} ${env.kafka[field]}`, 'two platforms consuming one topic each see the other’s records');
+      }
+    }
+    claim(env, 'argocd.project', env.argocd.project, `project ${env.argocd.destinationServer} ${env.argocd.namespace}/${env.argocd.project}`, 'each environment’s Argo CD project limits only its own Applications');
+    claim(env, 'namespacePrefix', env.namespacePrefix, `cluster ${env.cluster.name} ${env.namespacePrefix}`, `two environments on cluster "${env.cluster.name}" with one prefix render the same namespaces`);
+  }
+
+  const regional = envs.filter((e) => e.multiRegion?.role === 'regional');
+  const global = envs.filter((e) => e.multiRegion?.role === 'global');
+  if (global.length > 1) throw new EnvironmentConfigError(global[1].name, 'multiRegion.role', problemOf('global', `must be used by one environment only (environment "${global[0].name}" is global)`));
+  const listed = global[0]?.multiRegion?.role === 'global' ? global[0].multiRegion.regions.map((r) => r.name) : [];
+  for (const env of regional) {
+    if (!global.length) throw new EnvironmentConfigError(env.name, 'multiRegion', problemOf('regional', 'needs a global environment (role "global") that lists this region'));
+    if (!listed.includes(env.cluster.region)) {
+      throw new EnvironmentConfigError(env.name, 'cluster.region', problemOf(env.cluster.region, `must be one of the regions the global environment "${global[0].name}" lists (${listed.join(', ')})`));
+    }
+  }
+  listed.forEach((region, i) => {
+    if (!regional.some((e) => e.cluster.region === region)) {
+      throw new EnvironmentConfigError(global[0].name, `multiRegion.regions.${i}.name`, problemOf(region, 'must be the cluster.region of a regional environment'));
+    }
+  });
 }

@@ -4,41 +4,131 @@
 // syntax are minified (a third less to read and compile at every start); names are kept, so stack traces stay readable,
 // and the linked source map leads back to the TypeScript.
 //
-// The bundle is rebuilt only when it is older than one of its inputs. The inputs are the project files esbuild's
-// metafile lists (kept in `.build/<name>.inputs`, one per line), this script, package-lock.json, and npm's own record
-// of node_modules (node_modules/.package-lock.json, rewritten by every `npm ci` or `npm install`), which stands for
-// the packages' files; without that record, every package file the bundle holds is checked instead.
+// The bundle is reused only when the content of every input is what it was when the bundle was built: a sha256 over
+// the bytes of every file esbuild bundled (project sources and the package files they pull in), the build
+// settings (tsconfig.json, package.json, package-lock.json, npm's node_modules record, this script, esbuild's version)
+// and the list of source files in the project's folders (a new file can change what an import resolves to). Sizes
+// and modification times play no part. `.build/<name>.json` records the inputs, that key and the bundle's own sha256;
+// files are written to a temporary name and renamed, so two synths at once never read half a bundle.
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const NPM_RECORD = 'node_modules/.package-lock.json';
+const SETTINGS = ['tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json', path.relative(root, __filename)];
+/** Folders whose file list is part of the key: where the bundle's imports resolve. */
+const SOURCE_DIRS = ['constructs', 'environments', 'imports', 'scripts'];
 
-function mtime(file) {
+function sha256(data) {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
+
+function readOrNull(rel) {
   try {
-    return fs.statSync(path.join(root, file)).mtimeMs;
+    return fs.readFileSync(path.join(root, rel));
   } catch {
-    return Infinity;
+    return null;
   }
 }
 
-function upToDate(outfile, inputsFile) {
-  const built = mtime(outfile);
-  if (built === Infinity || mtime(inputsFile) === Infinity) return false;
-  const inputs = fs.readFileSync(path.join(root, inputsFile), 'utf8').split('\n');
-  return inputs.every((file) => mtime(file) <= built);
+function sourceListing() {
+  const out = [];
+  const walk = (rel) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const child = `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(child);
+      else if (/\.(ts|js|cjs|mjs|json)$/.test(e.name)) out.push(child);
+    }
+  };
+  for (const dir of SOURCE_DIRS) walk(dir);
+  return out.sort().join('\n');
 }
 
-/** Bundles `entry` (relative to the project root) into `.build/<name>.js` unless it is current; returns its path. */
-function ensureBundle(entry = 'main.ts') {
+/** The settings and the source listing as they are now. */
+function settingsHash(esbuildVersion) {
+  const hash = crypto.createHash('sha256');
+  hash.update(`esbuild ${esbuildVersion}\0${sourceListing()}\0`);
+  for (const rel of SETTINGS) {
+    const data = readOrNull(rel);
+    hash.update(`${rel}\0${data === null ? 'missing' : sha256(data)}\0`);
+  }
+  return hash.digest('hex');
+}
+
+function combineKey(settings, files) {
+  const hash = crypto.createHash('sha256').update(`${settings}\0`);
+  for (const [rel, digest] of Object.entries(files)) hash.update(`${rel}\0${digest}\0`);
+  return hash.digest('hex');
+}
+
+/** The key of a recorded build, from the present content of its settings and of the files it bundled. */
+function contentKey(files, esbuildVersion) {
+  const now = {};
+  for (const rel of Object.keys(files)) {
+    const data = readOrNull(rel);
+    now[rel] = data === null ? 'missing' : sha256(data);
+  }
+  return combineKey(settingsHash(esbuildVersion), now);
+}
+
+function writeAtomically(file, data) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+function readManifest(file) {
+  try {
+    const m = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return m.files && typeof m.files === 'object' && typeof m.key === 'string' && typeof m.esbuild === 'string' && typeof m.bundleSha256 === 'string' ? m : null;
+  } catch {
+    return null;
+  }
+}
+
+const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.cjs': 'js', '.mjs': 'js', '.json': 'json' };
+
+/**
+ * Bundles `entry` (relative to the project root) into `.build/<name>.js` unless the bundle there was built from inputs
+ * with exactly the present content. Resolves to the bundle's path, text and sha256, and whether it was rebuilt.
+ *
+ * Every file esbuild bundles is read by the plugin below and hashed from the very bytes esbuild compiles, so an edit
+ * while the build runs makes the recorded hash differ from the file, and the next synth rebuilds. The settings and
+ * the file listing are hashed before the build starts, for the same reason.
+ */
+async function ensureBundle(entry = 'main.ts', { force = false } = {}) {
   const name = path.basename(entry, '.ts');
-  const outfile = path.join('.build', `${name}.js`);
-  const inputsFile = path.join('.build', `${name}.inputs`);
-  if (upToDate(outfile, inputsFile)) return path.join(root, outfile);
-  const { buildSync } = require('esbuild');
-  const result = buildSync({
+  const outfile = path.join(root, '.build', `${name}.js`);
+  const manifestFile = path.join(root, '.build', `${name}.json`);
+  const manifest = force ? null : readManifest(manifestFile);
+  if (manifest && contentKey(manifest.files, manifest.esbuild) === manifest.key) {
+    const text = readOrNull(path.relative(root, outfile));
+    if (text !== null && sha256(text) === manifest.bundleSha256) return { file: outfile, code: text.toString('utf8'), sha256: manifest.bundleSha256, rebuilt: false };
+  }
+  const esbuild = require('esbuild');
+  const settingsKey = settingsHash(esbuild.version);
+  const loaded = new Map();
+  const hashLoads = {
+    name: 'hash-loaded-files',
+    setup(build) {
+      build.onLoad({ filter: /.*/ }, async (args) => {
+        const loader = LOADERS[path.extname(args.path)];
+        if (!loader || args.namespace !== 'file') return undefined;
+        const contents = await fs.promises.readFile(args.path);
+        loaded.set(path.relative(root, args.path), sha256(contents));
+        return { contents, loader, resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+  const result = await esbuild.build({
     entryPoints: [path.join(root, entry)],
-    outfile: path.join(root, outfile),
+    outfile,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -47,21 +137,30 @@ function ensureBundle(entry = 'main.ts') {
     minifyWhitespace: true,
     minifySyntax: true,
     metafile: true,
+    write: false,
     logLevel: 'warning',
     absWorkingDir: root,
+    plugins: [hashLoads],
   });
-  const bundled = Object.keys(result.metafile.inputs);
-  const hasNpmRecord = mtime(NPM_RECORD) !== Infinity;
-  const inputs = [
-    ...bundled.filter((file) => !hasNpmRecord || !file.startsWith('node_modules/')),
-    path.relative(root, __filename),
-    'package-lock.json',
-    ...(hasNpmRecord ? [NPM_RECORD] : []),
-  ];
-  fs.writeFileSync(path.join(root, inputsFile), inputs.join('\n'));
-  return path.join(root, outfile);
+  const files = Object.fromEntries([...loaded].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const missing = Object.keys(result.metafile.inputs).filter((f) => !(f in files));
+  if (missing.length) throw new Error(`build: inputs not hashed: ${missing.join(', ')}`);
+  const key = combineKey(settingsKey, files);
+  fs.mkdirSync(path.dirname(outfile), { recursive: true });
+  const code = result.outputFiles.find((f) => f.path === outfile);
+  for (const f of result.outputFiles) if (f !== code) writeAtomically(f.path, f.contents);
+  writeAtomically(outfile, code.contents);
+  const bundleSha256 = sha256(code.contents);
+  writeAtomically(manifestFile, JSON.stringify({ key, esbuild: esbuild.version, bundleSha256, files }, null, 1));
+  return { file: outfile, code: code.text, sha256: bundleSha256, rebuilt: true };
 }
 
-module.exports = { ensureBundle };
+module.exports = { ensureBundle, contentKey };
 
-if (require.main === module) ensureBundle(process.argv[2]);
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  ensureBundle(args.find((a) => !a.startsWith('--')) ?? 'main.ts', { force: args.includes('--force') }).catch((err) => {
+    process.stderr.write(`build failed: ${err.message}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -15,7 +15,7 @@
  * Every rate is scaled from the profile; minimums keep high availability (at least one ingester per zone, two
  * replicas of every stateless component) whatever the profile says.
  */
-import { Environment } from '../../environments';
+import type { Environment } from '../../environments';
 import { Resources, formatCpu, formatMemory } from '../base';
 
 const GB = 1e9;

@@ -1,15 +1,14 @@
-import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EnvironmentConfigError, EnvironmentInput, loadEnvironment } from '../../environments';
+import { ENVIRONMENTS, EnvironmentConfigError, EnvironmentInput, loadEnvironment } from '../../environments';
 import { dev } from '../../environments/dev';
 import { production } from '../../environments/production';
 import { staging } from '../../environments/staging';
-import { synth } from '../../main';
-import * as render from '../../constructs/render';
-import { BackgroundFileWriter } from '../../constructs/base/file-writer';
+import { PRODUCTION_MULTI_REGION_ENVIRONMENTS } from '../../environments/multi-region';
+import { loadEnvironments, main, synth } from '../../main';
 import { PROJECT_ROOT } from '../support/paths';
+import { snapshotTree } from '../support/tree';
 
 /** A deep copy of a valid environment with one deliberate mistake; `any` because the mistakes are ill-typed on purpose. */
 function variant(base: EnvironmentInput, change: (e: any) => void): EnvironmentInput {
@@ -18,165 +17,242 @@ function variant(base: EnvironmentInput, change: (e: any) => void): EnvironmentI
   return copy;
 }
 
-/** [description, config, environment in message, field in message, what the message must say is allowed]. */
-const CASES: [string, EnvironmentInput, string, string, RegExp][] = [
-  ['unknown top-level field', variant(dev, (e) => (e.replicas = 3)), 'dev', 'replicas', /not a known field/],
-  ['upper-case name', variant(dev, (e) => (e.name = 'Dev')), 'Dev', 'name', /DNS label/],
-  ['unknown tier', variant(dev, (e) => (e.tier = 'qa')), 'dev', 'tier', /one of dev, staging, production/],
-  ['production with two zones', variant(production, (e) => (e.cluster.zones = ['a', 'b'])), 'production', 'cluster.zones', /exactly 3 zones/],
-  ['repeated zone', variant(staging, (e) => (e.cluster.zones = ['a', 'a', 'b'])), 'staging', 'cluster.zones', /must not repeat/],
-  ['staging on filesystem storage', variant(staging, (e) => (e.storage = { backend: 'filesystem' })), 'staging', 'storage.backend', /filesystem is only allowed in dev/],
-  ['production without buckets', variant(production, (e) => delete e.storage.buckets), 'production', 'storage.buckets', /needs bucket names/],
-  ['one bucket shared by two stores', variant(production, (e) => (e.storage.buckets.mimirRuler = e.storage.buckets.mimirBlocks)), 'production', 'storage.buckets', /distinct buckets/],
-  ['invalid bucket name', variant(staging, (e) => (e.storage.buckets.tempoTraces = 'Tempo_Traces')), 'staging', 'storage.buckets.tempoTraces', /bucket name/],
-  ['unknown storage backend', variant(staging, (e) => (e.storage.backend = 'minio')), 'staging', 'storage.backend', /one of filesystem, s3, gcs, azure/],
-  ['S3 without endpoint', variant(staging, (e) => delete e.storage.s3.endpoint), 'staging', 'storage.s3.endpoint', /host\[:port\]/],
-  ['distributed stores without Kafka', variant(staging, (e) => delete e.kafka), 'staging', 'kafka', /existing Kafka/],
-  ['Kafka address without port', variant(production, (e) => (e.kafka.address = 'kafka')), 'production', 'kafka.address', /host:port/],
-  ['Kafka TLS, which the pinned Tempo cannot use', variant(production, (e) => (e.kafka.tlsSecret = 'kafka-ca')), 'production', 'kafka.tlsSecret', /not supported: the pinned Tempo \(3\.0\.3\) has no Kafka TLS/],
-  ['monolithic Mimir in production', variant(production, (e) => (e.stores.mimir = 'monolithic')), 'production', 'stores.mimir', /must be distributed/],
-  ['retention without unit', variant(dev, (e) => (e.retention.logs = '30')), 'dev', 'retention.logs', /duration such as 15d/],
-  ['tenant with a space', variant(dev, (e) => (e.tenant = 'team a')), 'dev', 'tenant', /tenant ID/],
-  ['negative active series', variant(staging, (e) => (e.workload.activeSeries = -5)), 'staging', 'workload.activeSeries', /between 1 and/],
-  ['ratio sampler without ratio', variant(dev, (e) => (e.instrumentation.sampler = { name: 'traceidratio' })), 'dev', 'instrumentation.sampler.arg', /ratio between 0 and 1/],
-  ['instrumenting a platform namespace', variant(dev, (e) => (e.instrumentation.namespaces = ['mop-mimir'])), 'dev', 'instrumentation.namespaces', /platform's own namespace/],
-  ['baseline above 100 %', variant(staging, (e) => (e.tailSampling.baselinePercent = 150)), 'staging', 'tailSampling.baselinePercent', /between 0 and 100/],
-  ['SLO objective of 100 %', variant(production, (e) => (e.slos[0].objectivePercent = 100)), 'production', 'slos.0.objectivePercent', /between 50 and 99.999/],
-  ['SLO latency threshold between histogram buckets', variant(staging, (e) => (e.slos[0].latencyThresholdMs = 400)), 'staging', 'slos.0.latencyThresholdMs', /bucket boundary of OBI's request-duration histogram \(5, 10, 25/],
-  ['two SLOs for one service', variant(production, (e) => e.slos.push({ ...e.slos[0] })), 'production', 'slos.3.service', /one SLO per service/],
-  ['anonymous Admin in production', variant(production, (e) => (e.grafana.anonymousRole = 'Admin')), 'production', 'grafana.anonymousRole', /must be Viewer in production/],
-  ['non-https repo URL', variant(dev, (e) => (e.argocd.repoURL = 'ftp://example.org/repo')), 'dev', 'argocd.repoURL', /Git URL/],
-  ['Argo CD in a MOP namespace', variant(dev, (e) => (e.argocd.namespace = 'mop-grafana')), 'dev', 'argocd.namespace', /must not be one of MOP's own namespaces/],
+const regional = PRODUCTION_MULTI_REGION_ENVIRONMENTS[0];
+
+interface Case {
+  /** What is wrong, in words. */
+  readonly name: string;
+  /** The rule class of issue #14 it belongs to. */
+  readonly kind: string;
+  /** The environments synth is given: the broken one with the others it must not collide with. */
+  readonly environments: readonly EnvironmentInput[];
+  readonly env: string;
+  readonly field: string;
+  /** What the message must say (value and what is allowed). */
+  readonly says: RegExp;
+}
+
+/** One broken environment in the company of valid ones it does not collide with. */
+function alone(kind: string, name: string, config: EnvironmentInput, field: string, says: RegExp): Case {
+  return { kind, name, environments: [config], env: config.name, field, says };
+}
+
+/** Copy staging under another name and change only what `change` changes: the README's recipe, done carelessly. */
+function copyOfStaging(change: (e: any) => void): EnvironmentInput {
+  return variant(staging, (e) => {
+    e.name = 'staging-eu';
+    change(e);
+  });
+}
+
+const longTenant = 'a'.repeat(151);
+
+const CASES: Case[] = [
+  // Ports that end up in NetworkPolicies (the API server refuses ports outside 1-65535).
+  alone('port', 'Kafka broker port above 65535', variant(staging, (e) => (e.kafka.address = 'kafka:99999')), 'kafka.address', /got "kafka:99999"; .*1 to 65535/),
+  alone('port', 'Kafka broker port 0', variant(production, (e) => (e.kafka.address = 'kafka-0:9093,kafka-1:0')), 'kafka.address', /broker "kafka-1:0"/),
+  alone('port', 'Kafka address without a port', variant(production, (e) => (e.kafka.address = 'kafka')), 'kafka.address', /port is required/),
+  alone('port', 'Kafka broker host with an underscore', variant(staging, (e) => (e.kafka.address = 'kafka_broker:9092')), 'kafka.address', /host name/),
+  alone('port', 'S3 endpoint port above 65535', variant(staging, (e) => (e.storage.s3.endpoint = 'minio.minio.svc:70000')), 'storage.s3.endpoint', /got "minio.minio.svc:70000"; .*1 to 65535/),
+  alone('port', 'S3 endpoint with a scheme', variant(staging, (e) => (e.storage.s3.endpoint = 'https://s3.amazonaws.com')), 'storage.s3.endpoint', /without a scheme/),
+  alone('port', 'cross-region URL with port 0', variant(regional, (e) => (e.multiRegion.globalMimir.pushUrl = 'https://mimir.example.com:0/api/v1/push')), 'multiRegion.globalMimir.pushUrl', /port is from 1 to 65535/),
+  // Tenant IDs Mimir, Loki and Tempo refuse (grafana/dskit ValidTenantID, Mimir about-tenant-ids).
+  alone('tenant', 'tenant "."', variant(dev, (e) => (e.tenant = '.')), 'tenant', /got "\."; .*ValidTenantID/),
+  alone('tenant', 'tenant ".."', variant(dev, (e) => (e.tenant = '..')), 'tenant', /got "\.\."/),
+  alone('tenant', "Mimir's reserved tenant", variant(dev, (e) => (e.tenant = '__mimir_cluster')), 'tenant', /__mimir_cluster/),
+  alone('tenant', 'tenant with a slash', variant(dev, (e) => (e.tenant = 'team/a')), 'tenant', /got "team\/a"/),
+  alone('tenant', 'tenant with a space', variant(dev, (e) => (e.tenant = 'team a')), 'tenant', /tenant ID/),
+  alone('tenant', 'tenant with the multi-tenant separator', variant(dev, (e) => (e.tenant = 'a|b')), 'tenant', /got "a\|b"/),
+  alone('tenant', 'tenant over 150 bytes', variant(dev, (e) => (e.tenant = longTenant)), 'tenant', /1 to 150 characters/),
+  alone('tenant', 'empty tenant', variant(dev, (e) => (e.tenant = '')), 'tenant', /got ""/),
+  // Bucket names the provider forbids.
+  alone('bucket', 'S3 bucket with capitals and underscore', variant(staging, (e) => (e.storage.buckets.tempoTraces = 'Tempo_Traces')), 'storage.buckets.tempoTraces', /S3 bucket name/),
+  alone('bucket', 'S3 bucket with the xn-- prefix', variant(staging, (e) => (e.storage.buckets.lokiChunks = 'xn--loki-chunks')), 'storage.buckets.lokiChunks', /prefix xn--/),
+  alone('bucket', 'S3 bucket with the -s3alias suffix', variant(staging, (e) => (e.storage.buckets.lokiRuler = 'mop-loki-ruler-s3alias')), 'storage.buckets.lokiRuler', /-s3alias/),
+  alone('bucket', 'S3 bucket named like an IP address', variant(staging, (e) => (e.storage.buckets.mimirRuler = '192.168.10.1')), 'storage.buckets.mimirRuler', /IP address/),
+  alone('bucket', 'S3 bucket with two adjacent dots', variant(staging, (e) => (e.storage.buckets.mimirBlocks = 'mop..blocks')), 'storage.buckets.mimirBlocks', /no "\.\."/),
+  alone('bucket', 'GCS bucket containing "google"', variant(staging, (e) => { e.storage = { backend: 'gcs', buckets: { ...e.storage.buckets, mimirBlocks: 'mop-google-blocks' } }; }), 'storage.buckets.mimirBlocks', /GCS bucket name/),
+  alone('bucket', 'Azure container with two hyphens in a row', variant(staging, (e) => { e.storage = { backend: 'azure', azure: { accountName: 'mopstaging' }, buckets: { ...e.storage.buckets, tempoTraces: 'tempo--traces' } }; }), 'storage.buckets.tempoTraces', /Azure container name/),
+  alone('bucket', 'one bucket for two stores', variant(production, (e) => (e.storage.buckets.mimirRuler = e.storage.buckets.mimirBlocks)), 'storage.buckets', /distinct buckets/),
+  alone('bucket', 'object storage without buckets', variant(production, (e) => delete e.storage.buckets), 'storage.buckets', /^missing; s3 storage needs bucket names/),
+  // Retention that deletes data, or that the store refuses.
+  alone('retention', 'logs below Loki\'s 24h minimum', variant(dev, (e) => (e.retention.logs = '12h')), 'retention.logs', /got "12h"; must be at least 24h.*The minimum retention period is 24h/),
+  alone('retention', 'metrics retention 0', variant(dev, (e) => (e.retention.metrics = '0')), 'retention.metrics', /got "0"; must be at least 24h/),
+  alone('retention', 'traces retention without a unit', variant(dev, (e) => (e.retention.traces = '30')), 'retention.traces', /duration such as 15d/),
+  alone('retention', 'units in the wrong order', variant(dev, (e) => (e.retention.logs = '30m1h')), 'retention.logs', /largest first/),
+  alone('retention', 'metrics shorter than the SLO alert windows', variant(staging, (e) => (e.retention.metrics = '2d')), 'retention.metrics', /at least 3d: the SLO burn-rate alerts/),
+  alone('retention', 'retention of two centuries', variant(production, (e) => (e.retention.metrics = '200y')), 'retention.metrics', /at most 100y/),
+  // Tail-sampling waits.
+  alone('tail sampling', 'decision before spans arrive', variant(staging, (e) => (e.tailSampling.decisionWait = '100ms')), 'tailSampling.decisionWait', /got "100ms"; must be from 1s/),
+  alone('tail sampling', 'traces held for days', variant(production, (e) => (e.tailSampling.decisionWait = '72h')), 'tailSampling.decisionWait', /to 120s/),
+  alone('tail sampling', 'decision wait without a unit', variant(dev, (e) => (e.tailSampling.decisionWait = '10')), 'tailSampling.decisionWait', /Go duration/),
+  // The wrong runtime shape (what a JavaScript environment file or a cast lets through the type checker).
+  alone('shape', 'a string where a label map belongs', variant(staging, (e) => (e.instrumentation.podLabels = 'app=checkout')), 'instrumentation.podLabels', /got "app=checkout"; must map Kubernetes label keys/),
+  alone('shape', 'a label map with an invalid key', variant(staging, (e) => (e.instrumentation.podLabels = { 'app name': 'x' })), 'instrumentation.podLabels', /got the key "app name"/),
+  alone('shape', 'a string where the zone list belongs', variant(staging, (e) => (e.cluster.zones = 'eu-west-1a')), 'cluster.zones', /got "eu-west-1a"; must be a list of zone names/),
+  alone('shape', 'a number written as a string', variant(staging, (e) => (e.workload.activeSeries = '500000')), 'workload.activeSeries', /got "500000"; must be an integer/),
+  alone('shape', 'a switch written as "yes"', variant(staging, (e) => (e.experiments.canaryAnalysis = 'yes')), 'experiments.canaryAnalysis', /got "yes"; must be true or false/),
+  alone('shape', 'an object where the SLO list belongs', variant(staging, (e) => (e.slos = {})), 'slos', /got \{\}; must be a list/),
+  alone('shape', 'a fractional partition count', variant(staging, (e) => (e.kafka.partitions = 6.5)), 'kafka.partitions', /got 6.5; must be an integer/),
+  alone('shape', 'a misspelt field', variant(dev, (e) => { e.retentions = e.retention; delete e.retention; }), 'retention', /^missing; must be an object/),
+  alone('shape', 'an unknown top-level field', variant(dev, (e) => (e.replicas = 3)), 'replicas', /is not a known field \(known: name, tier/),
+  alone('shape', 'a missing tenant', variant(dev, (e) => delete e.tenant), 'tenant', /^missing; must be a string: a tenant ID/),
+  alone('shape', 'null where the cluster belongs', variant(dev, (e) => (e.cluster = null)), 'cluster', /got null; must be an object/),
+  alone('shape', 'an unknown storage backend', variant(staging, (e) => (e.storage.backend = 'minio')), 'storage.backend', /got "minio"; must be one of filesystem, s3, gcs, azure/),
+  alone('shape', 'an unknown multi-region role', variant(regional, (e) => (e.multiRegion = { role: 'edge' })), 'multiRegion.role', /got "edge"/),
+  // NaN and Infinity are reported as such (JSON would print null).
+  alone('number', 'NaN spans per second', variant(staging, (e) => (e.workload.spansPerSecond = NaN)), 'workload.spansPerSecond', /got NaN; must be a finite number/),
+  alone('number', 'an infinite baseline', variant(staging, (e) => (e.tailSampling.baselinePercent = Infinity)), 'tailSampling.baselinePercent', /got Infinity; must be a finite number from 0 to 100/),
+  alone('number', 'negative active series', variant(staging, (e) => (e.workload.activeSeries = -5)), 'workload.activeSeries', /got -5; must be an integer from 1 to/),
+  alone('number', 'SLO objective of 100 %', variant(production, (e) => (e.slos[0].objectivePercent = 100)), 'slos.0.objectivePercent', /got 100; must be a finite number from 50 to 99.999/),
+  // SLOs OBI cannot measure, experiments without what they need.
+  alone('slo', 'an SLO in a namespace OBI does not instrument', variant(staging, (e) => (e.slos[0].namespace = 'billing')), 'slos.0.namespace', /got "billing"; must be a namespace OBI instruments \(instrumentation.namespaces: shop, payments\)/),
+  alone('slo', 'SLO latency threshold between histogram buckets', variant(staging, (e) => (e.slos[0].latencyThresholdMs = 400)), 'slos.0.latencyThresholdMs', /got 400; must be a bucket boundary of OBI's request-duration histogram/),
+  alone('slo', 'two SLOs for one service', variant(production, (e) => e.slos.push({ ...e.slos[0] })), 'slos.3.service', /one SLO per service/),
+  alone('experiment', 'canary analysis without SLOs', variant(staging, (e) => { e.slos = []; e.experiments.sloTailSampling = false; }), 'experiments.canaryAnalysis', /needs at least one SLO/),
+  alone('experiment', 'SLO tail sampling without SLOs', variant(dev, (e) => (e.slos = [])), 'experiments.sloTailSampling', /needs at least one SLO/),
+  alone('experiment', 'dependency graph without network metrics', variant(staging, (e) => (e.instrumentation.networkMetrics = false)), 'experiments.serviceDependencyGraph', /needs instrumentation.networkMetrics: true/),
+  alone('experiment', 'a global-only experiment in a region', variant(regional, (e) => (e.experiments.databaseProfiling = true)), 'experiments.databaseProfiling', /must be false in a multi-region regional environment/),
+  // Capacity: checked at validation, never as a stack trace at render time.
+  alone('capacity', 'fewer Kafka partitions than ingesters per zone', variant(production, (e) => (e.kafka.partitions = 1)), 'kafka.partitions', /got 1; must be at least \d+: the workload needs \d+ Mimir ingesters per zone/),
+  alone('capacity', 'fewer partitions than live-stores', variant(regional, (e) => (e.kafka.partitions = 1)), 'kafka.partitions', /Tempo live-stores per zone/),
+  // The architecture rules.
+  alone('architecture', 'upper-case name', variant(dev, (e) => (e.name = 'Dev')), 'name', /got "Dev"; must be a DNS label/),
+  alone('architecture', 'unknown tier', variant(dev, (e) => (e.tier = 'qa')), 'tier', /got "qa"; must be one of dev, staging, production/),
+  alone('architecture', 'production with two zones', variant(production, (e) => (e.cluster.zones = ['a', 'b'])), 'cluster.zones', /exactly 3 zones/),
+  alone('architecture', 'repeated zone', variant(staging, (e) => (e.cluster.zones = ['a', 'a', 'b'])), 'cluster.zones', /must not repeat/),
+  alone('architecture', 'staging on filesystem storage', variant(staging, (e) => (e.storage = { backend: 'filesystem' })), 'storage.backend', /filesystem is only allowed in dev/),
+  alone('architecture', 'distributed stores without Kafka', variant(staging, (e) => delete e.kafka), 'kafka', /existing Kafka/),
+  alone('architecture', 'Kafka in an environment whose stores do not use it', variant(dev, (e) => (e.kafka = structuredClone(staging.kafka))), 'kafka', /only used by distributed Mimir or Tempo/),
+  alone('architecture', 'Kafka TLS, which the pinned Tempo cannot use', variant(production, (e) => (e.kafka.tlsSecret = 'kafka-ca')), 'kafka.tlsSecret', /not supported: the pinned Tempo \(3\.0\.3\) has no Kafka TLS/),
+  alone('architecture', 'monolithic Mimir in production', variant(production, (e) => (e.stores.mimir = 'monolithic')), 'stores.mimir', /must be distributed/),
+  alone('architecture', 'ratio sampler without ratio', variant(dev, (e) => (e.instrumentation.sampler = { name: 'traceidratio' })), 'instrumentation.sampler.arg', /ratio between 0 and 1/),
+  alone('architecture', 'instrumenting a platform namespace', variant(dev, (e) => (e.instrumentation.namespaces = ['mop-mimir'])), 'instrumentation.namespaces.0', /got "mop-mimir"; must not name one of the platform's own namespaces/),
+  alone('architecture', 'anonymous Admin in production', variant(production, (e) => (e.grafana.anonymousRole = 'Admin')), 'grafana.anonymousRole', /must be Viewer in production/),
+  alone('architecture', 'non-https repo URL', variant(dev, (e) => (e.argocd.repoURL = 'ftp://example.org/repo')), 'argocd.repoURL', /Git URL/),
+  alone('architecture', 'Argo CD in a MOP namespace', variant(dev, (e) => (e.argocd.namespace = 'mop-grafana')), 'argocd.namespace', /must not be one of MOP's own namespaces/),
+  // Environments that collide: the later one is named.
+  {
+    kind: 'collision',
+    name: "a copy of staging that only changed its name (staging's buckets)",
+    environments: [dev, staging, copyOfStaging(() => {})],
+    env: 'staging-eu',
+    field: 'storage.buckets.mimirBlocks',
+    says: /got "example-mop-staging-mimir-blocks"; must not be used by another environment \(environment "staging" uses it\)/,
+  },
+  {
+    kind: 'collision',
+    name: "a copy with its own buckets but staging's Kafka topics",
+    environments: [staging, copyOfStaging((e) => (e.storage.buckets = Object.fromEntries(Object.entries(e.storage.buckets).map(([k, v]) => [k, `${v}-eu`]))))],
+    env: 'staging-eu',
+    field: 'kafka.mimirTopic',
+    says: /environment "staging" uses it.*other’s records/,
+  },
+  {
+    kind: 'collision',
+    name: "a copy with its own buckets and topics but staging's Argo CD project",
+    environments: [
+      staging,
+      copyOfStaging((e) => {
+        e.storage.buckets = Object.fromEntries(Object.entries(e.storage.buckets).map(([k, v]) => [k, `${v}-eu`]));
+        e.kafka.mimirTopic += '-eu';
+        e.kafka.tempoTopic += '-eu';
+      }),
+    ],
+    env: 'staging-eu',
+    field: 'argocd.project',
+    says: /got "mop-staging"; must not be used by another environment/,
+  },
+  {
+    kind: 'collision',
+    name: "a copy on staging's cluster with staging's namespace prefix",
+    environments: [
+      staging,
+      copyOfStaging((e) => {
+        e.storage.buckets = Object.fromEntries(Object.entries(e.storage.buckets).map(([k, v]) => [k, `${v}-eu`]));
+        e.kafka.mimirTopic += '-eu';
+        e.kafka.tempoTopic += '-eu';
+        e.argocd.project = 'mop-staging-eu';
+      }),
+    ],
+    env: 'staging-eu',
+    field: 'namespacePrefix',
+    says: /two environments on cluster "mop-staging" with one prefix/,
+  },
+  {
+    kind: 'collision',
+    name: 'two environments with one name',
+    environments: [dev, variant(dev, (e) => (e.cluster.name = 'kind-other'))],
+    env: 'dev',
+    field: 'name',
+    says: /environment names are unique/,
+  },
+  {
+    kind: 'collision',
+    name: 'a region the global environment does not list',
+    environments: [...PRODUCTION_MULTI_REGION_ENVIRONMENTS.slice(0, 1), ...PRODUCTION_MULTI_REGION_ENVIRONMENTS.slice(2)],
+    env: 'production-global',
+    field: 'multiRegion.regions.1.name',
+    says: /got "us-east-1"; must be the cluster.region of a regional environment/,
+  },
 ];
 
-describe('invalid environment configurations are rejected with a one-line message', () => {
-  test('there are at least 15 distinct cases', () => {
-    expect(new Set(CASES.map((c) => c[3])).size).toBeGreaterThanOrEqual(15);
+describe('invalid environment configurations are refused with one line naming environment, field, value and rule', () => {
+  test('there are at least 40 cases, in every class of issue #14', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(CASES.map((c) => c.kind))).toEqual(
+      new Set(['port', 'tenant', 'bucket', 'retention', 'tail sampling', 'shape', 'number', 'slo', 'experiment', 'capacity', 'architecture', 'collision']),
+    );
   });
 
-  test.each(CASES)('%s', (_name, config, envName, field, allowed) => {
+  test.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     let error: unknown;
     try {
-      loadEnvironment(config);
+      loadEnvironments(c.environments);
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(EnvironmentConfigError);
     const message = (error as Error).message;
     expect(message).not.toContain('\n');
-    expect(message.startsWith(`environment "${envName}": ${field}: `)).toBe(true);
-    expect(message).toMatch(allowed);
+    expect(message.slice(0, `environment "${c.env}": ${c.field}: `.length)).toBe(`environment "${c.env}": ${c.field}: `);
+    expect(message.slice(`environment "${c.env}": ${c.field}: `.length)).toMatch(c.says);
   });
 
-  test('the shipped environments are valid', () => {
-    for (const e of [dev, staging, production]) expect(() => loadEnvironment(e)).not.toThrow();
+  test('the shipped environments are valid, together', () => {
+    expect(() => loadEnvironments(ENVIRONMENTS)).not.toThrow();
+  });
+
+  test('an S3-compatible endpoint off port 443 is accepted', () => {
+    const minio = variant(staging, (e) => (e.storage.s3 = { endpoint: 'minio.minio.svc:9000', region: 'us-east-1', insecure: true, forcePathStyle: true }));
+    expect(() => loadEnvironment(minio)).not.toThrow();
   });
 });
 
-function snapshotTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-describe('a failed synth leaves dist/ exactly as it was', () => {
+describe('synth refuses each of them on the command line and leaves dist/ and docs/ as they were', () => {
   let outdir: string;
-  beforeEach(() => {
-    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mop-dist-'));
-    synth({ outdir, environments: [dev, staging] });
+  let before: Record<string, string>;
+  const realDoc = path.join(PROJECT_ROOT, 'docs', 'network-flows.md');
+  let realDocBefore: string;
+  beforeAll(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mop-bad-input-'));
+    synth({ outdir, environments: [dev, staging], flowsDoc: path.join(outdir, 'network-flows.md') });
+    before = snapshotTree(outdir);
+    realDocBefore = fs.readFileSync(realDoc, 'utf8');
   });
-  afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
-  test('an invalid second environment does not touch the first one already rendered', () => {
-    const before = snapshotTree(outdir);
-    const broken = variant(staging, (e) => (e.storage = { backend: 'filesystem' }));
-    expect(() => synth({ outdir, environments: [dev, broken] })).toThrow(/environment "staging": storage.backend/);
+  test.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = main(['--outdir', outdir], c.environments, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    expect(code).toBe(1);
+    expect(out.join('')).toBe('');
+    const stderr = err.join('');
+    expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(stderr).toMatch(new RegExp(`^synth failed: environment "${c.env}": ${c.field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+    expect(stderr).not.toMatch(/\n\s+at /);
     expect(snapshotTree(outdir)).toEqual(before);
-  });
-
-  test('a render failure after the first environment was handed to the file writer leaves no trace', () => {
-    const before = snapshotTree(outdir);
-    const real = render.renderEnvironment;
-    const spy = jest.spyOn(render, 'renderEnvironment').mockImplementation((env, components) => {
-      if (env.name === 'staging') throw new Error('render failed on purpose');
-      return real(env, components);
-    });
-    try {
-      expect(() => synth({ outdir, environments: [dev, staging] })).toThrow('render failed on purpose');
-      expect(spy).toHaveBeenCalledTimes(2);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(snapshotTree(outdir)).toEqual(before);
-    expect(fs.readdirSync(outdir).filter((e) => e.startsWith('.'))).toEqual([]);
-  });
-
-  test('a stale file disappears on the next successful synth', () => {
-    fs.writeFileSync(path.join(outdir, 'dev', 'stale.yaml'), 'kind: Stale\n');
-    fs.mkdirSync(path.join(outdir, 'retired-env'));
-    synth({ outdir, environments: [dev, staging] });
-    expect(fs.existsSync(path.join(outdir, 'dev', 'stale.yaml'))).toBe(false);
-    expect(fs.existsSync(path.join(outdir, 'retired-env'))).toBe(false);
-  });
-
-  test('the CLI exits 1 with the message on stderr, and dist/ is unchanged', () => {
-    execFileSync('node', ['scripts/build.cjs'], { cwd: PROJECT_ROOT });
-    const before = snapshotTree(outdir);
-    const script = `
-      const { main } = require(${JSON.stringify(path.join(PROJECT_ROOT, '.build', 'main.js'))});
-      const env = ${JSON.stringify(variant(production, (e) => delete e.storage.buckets))};
-      process.exitCode = main(['--quiet'], [env]);`;
-    const run = spawnSync('node', ['-e', script], { env: { ...process.env, MOP_OUTDIR: outdir }, encoding: 'utf8' });
-    expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toMatch(/^synth failed: environment "production": storage.buckets: is required \(s3 storage needs bucket names/);
-    expect(snapshotTree(outdir)).toEqual(before);
-  });
-});
-
-describe('the background file writer', () => {
-  let dir: string;
-  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mop-writer-'))));
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  test('writes every queued file, creating folders, before finish() returns', () => {
-    const writer = new BackgroundFileWriter();
-    const files = Array.from({ length: 200 }, (_, i) => [path.join(dir, `c${i % 7}`, `f${i}.yaml`), `n: ${i}\n`] as const);
-    writer.write(files.slice(0, 100));
-    writer.write(files.slice(100));
-    writer.finish();
-    for (const [file, content] of files) expect(fs.readFileSync(file, 'utf8')).toBe(content);
-  });
-
-  test('finish() throws the first write error; drain() after it is a no-op', () => {
-    fs.writeFileSync(path.join(dir, 'taken'), 'a file, not a folder');
-    const writer = new BackgroundFileWriter();
-    writer.write([[path.join(dir, 'taken', 'x.yaml'), 'x: 1\n']]);
-    writer.write([[path.join(dir, 'later.yaml'), 'y: 1\n']]);
-    expect(() => writer.finish()).toThrow(/^writing the rendered files failed: .*taken/);
-    expect(() => writer.drain()).not.toThrow();
-    expect(fs.existsSync(path.join(dir, 'later.yaml'))).toBe(false);
-  });
-
-  test('a writer thread stuck on one file is reported instead of waited for forever', () => {
-    const fifo = path.join(dir, 'fifo');
-    execFileSync('mkfifo', [fifo]);
-    const writer = new BackgroundFileWriter(1500);
-    writer.write([[fifo, 'blocks until someone reads']]);
-    expect(() => writer.finish()).toThrow('writing the rendered files failed: the file writer thread made no progress for 1.5 s');
-    // Opening the other end unblocks the thread, so that it can end.
-    fs.closeSync(fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK));
-  });
-
-  test('write() after finish() is refused', () => {
-    const writer = new BackgroundFileWriter();
-    writer.finish();
-    expect(() => writer.write([[path.join(dir, 'x.yaml'), '']])).toThrow(/after finish/);
+    expect(fs.readFileSync(realDoc, 'utf8')).toBe(realDocBefore);
   });
 });
