@@ -68,6 +68,17 @@ export function storeServices(env: Environment) {
   };
 }
 
+/**
+ * The TCP port the stores reach object storage on: the S3 endpoint's own port (`minio.minio.svc:9000`), else 80 for
+ * an `insecure` (plain HTTP) endpoint and 443 otherwise; GCS and Azure are HTTPS on 443.
+ */
+export function objectStoragePort(env: Environment): number {
+  const s3 = env.storage.backend === 's3' ? env.storage.s3 : undefined;
+  const port = s3 ? /:([0-9]+)$/.exec(s3.endpoint)?.[1] : undefined;
+  if (port) return Number(port);
+  return s3?.insecure ? 80 : 443;
+}
+
 /** TCP port of an https:// URL (443 unless it names one). */
 export function httpsPort(u: string): number {
   const port = new URL(u).port;

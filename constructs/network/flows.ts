@@ -1,6 +1,6 @@
 import { Environment, PlatformComponent } from '../../environments';
 import { platformScrapeTargets } from '../alloy/pipeline';
-import { Endpoint, PORTS, endpoints, httpsPort } from '../endpoints';
+import { Endpoint, PORTS, endpoints, httpsPort, objectStoragePort } from '../endpoints';
 import { CROSS_REGION_ACCESS_LABEL, globalRegions } from '../multi-region';
 
 /**
@@ -141,7 +141,7 @@ export function flows(env: Environment): Flow[] {
   }
   if (env.storage.backend !== 'filesystem') {
     for (const store of storeNamespaces) {
-      add({ id: `${store}-to-object-storage`, from: ns(store), to: { kind: 'external', what: `${env.storage.backend} object storage`, ports: [443] }, purpose: 'blocks, chunks and traces in object storage' });
+      add({ id: `${store}-to-object-storage`, from: ns(store), to: { kind: 'external', what: `${env.storage.backend} object storage`, ports: [objectStoragePort(env)] }, purpose: 'blocks, chunks and traces in object storage' });
     }
   }
   if (env.kafka) {

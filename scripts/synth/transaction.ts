@@ -179,7 +179,7 @@ function apply(outdir: string, journal: Journal, step: StepHook): void {
   for (const file of journal.files) {
     const from = path.join(outdir, file.from);
     if (!fs.existsSync(from)) continue;
-    step(`move-file ${file.to}`);
+    step(`move-file ${path.basename(file.to)}`);
     moveFile(from, file.to);
   }
   step('end-journal');

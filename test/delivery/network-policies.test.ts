@@ -1,4 +1,7 @@
 import { Environment } from '../../environments';
+import { loadEnvironment } from '../../environments';
+import { staging } from '../../environments/staging';
+import { renderEnvironment } from '../../constructs/render';
 import { KubeObject } from '../../constructs/render';
 import { flows } from '../../constructs/network/flows';
 import { flowPolicy } from '../support/network';
@@ -170,5 +173,24 @@ describe('network policies: default deny plus exactly the listed flows', () => {
     const expected = expectedConnections(r.env, objects);
     expect([...expected].filter((c) => !observed.has(c)).every((c) => c.startsWith(`${r.env.namespaces.grafana} -> `))).toBe(true);
     expect([...expected].some((c) => !observed.has(c))).toBe(true);
+  });
+});
+
+describe('object storage egress follows the endpoint', () => {
+  const variantOf = (s3: object) =>
+    renderEnvironment(loadEnvironment({ ...staging, storage: { ...staging.storage, s3: { region: 'us-east-1', ...s3 } } as typeof staging.storage }));
+  const egressPorts = (endpoint: object) => {
+    const r = variantOf(endpoint);
+    const ns = r.env.namespaces.mimir;
+    const rule = flowPolicy(allObjects(r), ns, 'egress', `${ns}-to-object-storage`)?.spec.egress?.[0];
+    return (rule?.ports ?? []).map((p: { port: number }) => p.port);
+  };
+
+  test('an S3-compatible endpoint on port 9000 opens 9000, not 443', () => {
+    expect(egressPorts({ endpoint: 'minio.minio.svc:9000', insecure: true, forcePathStyle: true })).toEqual([9000]);
+  });
+  test('an endpoint without a port opens 443, or 80 when insecure', () => {
+    expect(egressPorts({ endpoint: 's3.us-east-1.amazonaws.com' })).toEqual([443]);
+    expect(egressPorts({ endpoint: 'minio.minio.svc', insecure: true })).toEqual([80]);
   });
 });
