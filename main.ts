@@ -195,8 +195,10 @@ const STD: Output = { out: (t) => process.stdout.write(t), err: (t) => process.s
 const userCwd = () => process.env.INIT_CWD ?? process.cwd();
 
 function paths(cmd: SynthCommand): { outdir: string; flowsDoc: string } {
-  if (cmd.outdir === undefined) return { outdir: DEFAULT_OUTDIR, flowsDoc: DEFAULT_FLOWS_DOC };
-  const outdir = path.resolve(userCwd(), cmd.outdir);
+  // `cdk8s synth` tells its app where to write in CDK8S_OUTDIR (cdk8s-cli's contract); it is used like --outdir.
+  const given = cmd.outdir ?? process.env.CDK8S_OUTDIR;
+  if (given === undefined) return { outdir: DEFAULT_OUTDIR, flowsDoc: DEFAULT_FLOWS_DOC };
+  const outdir = path.resolve(userCwd(), given);
   return { outdir, flowsDoc: path.join(outdir, 'network-flows.md') };
 }
 

@@ -61,32 +61,36 @@ function defaultEnvironments(root, label, withStock) {
   };
   const measure = (cmd, argv, extraEnv = {}) => time(cmd, argv, extraEnv).elapsed;
   const prep = fresh('mop-bench-prep-');
-  time('npm', ['run', '-s', 'synth', '--', '--quiet'], { MOP_OUTDIR: prep });
+  time('npm', ['run', '-s', 'synth', '--', '--quiet', '--outdir', prep]);
   const bytesFile = path.join(root, `mop-bench-bytes-${process.pid}.json`);
   fs.writeFileSync(bytesFile, JSON.stringify(collect(prep)));
-  const names = fs.readdirSync(prep).filter((e) => !e.startsWith('.')).sort();
-  fs.rmSync(prep, { recursive: true, force: true });
+  const names = fs.readdirSync(prep, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const unchanged = [];
   const synth = [];
   const direct = [];
   const floor = [];
   const stock = [];
   for (let i = 0; i < RUNS; i++) {
     let out = fresh('mop-bench-synth-');
-    synth.push(measure('npm', ['run', '-s', 'synth', '--', '--quiet'], { MOP_OUTDIR: out }));
+    synth.push(measure('npm', ['run', '-s', 'synth', '--', '--quiet', '--outdir', out]));
     out = fresh('mop-bench-direct-');
-    direct.push(measure('node', ['scripts/synth.cjs', '--quiet'], { MOP_OUTDIR: out }));
+    direct.push(measure('node', ['scripts/synth.cjs', '--quiet', '--outdir', out]));
+    // The everyday case: dist/ is there and nothing changed, so synth compares and writes nothing.
+    unchanged.push(measure('npm', ['run', '-s', 'synth', '--', '--quiet', '--outdir', prep]));
     out = fresh('mop-bench-floor-');
     floor.push(measure('node', ['bench/floor.cjs', bytesFile, out]));
     if (withStock) {
       out = fresh('mop-bench-stock-');
-      stock.push(measure('node_modules/.bin/cdk8s', ['synth', '--app', 'node_modules/.bin/ts-node main.ts', '--output', out, '--no-check-upgrade'], { MOP_OUTDIR: out }));
+      stock.push(measure('node_modules/.bin/cdk8s', ['synth', '--app', 'node_modules/.bin/ts-node main.ts', '--output', out, '--no-check-upgrade']));
     }
   }
   fs.rmSync(bytesFile, { force: true });
+  fs.rmSync(prep, { recursive: true, force: true });
   for (const out of outs) fs.rmSync(out, { recursive: true, force: true });
   console.log(`1${label}. Default environments (${names.length}: ${names.join(', ')}), written under ${root}`);
   console.log(`   npm run synth                     median ${ms(median(synth))}   (runs: ${synth.map((t) => t.toFixed(0)).join(', ')})`);
   console.log(`   node scripts/synth.cjs (no npm)   median ${ms(median(direct))}`);
+  console.log(`   npm run synth, dist/ unchanged    median ${ms(median(unchanged))}   (compares, writes nothing)`);
   console.log(`   floor: node + cdk8s + write bytes median ${ms(median(floor))}   (runs: ${floor.map((t) => t.toFixed(0)).join(', ')})`);
   if (stock.length) console.log(`   stock: cdk8s synth with ts-node   median ${ms(median(stock))}`);
   console.log(`   synth / floor                     ${pairRatio(synth, floor).toFixed(2)}×  (target ≤ 3×)`);

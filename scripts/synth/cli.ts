@@ -31,6 +31,7 @@ dist/<env>/, replacing dist/ as one transaction; docs/network-flows.md is rewrit
 
 Options:
   --outdir DIR          render into DIR instead of dist/; the network-flows document goes to DIR/network-flows.md
+                        (under cdk8s synth, the CDK8S_OUTDIR it sets is used the same way)
   --check               render in memory and compare with dist/ (or DIR); exit 1 with the files added, removed and
                         changed per environment when they differ. Writes nothing.
   --list                print the environments (name, tier, components) and exit
