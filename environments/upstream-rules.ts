@@ -47,7 +47,7 @@ export function parseHostPort(s: string, portRequired: boolean): { host: string;
   if (portRequired && m[2] === undefined) return 'host:port (the port is required)';
   const hostIssue = hostProblem(m[1]);
   if (hostIssue) return hostIssue;
-  if (m[2] !== undefined && portProblem(Number(m[2]))) return `a port from 1 to 65535 after the host, got port ${m[2]}`;
+  if (m[2] !== undefined && portProblem(Number(m[2]))) return `a port from 1 to 65535 after the host (port ${m[2]} would end up in a NetworkPolicy the API server refuses)`;
   return m[2] === undefined ? { host: m[1] } : { host: m[1], port: Number(m[2]) };
 }
 
