@@ -86,7 +86,7 @@ export interface ReadyProgram {
 }
 export interface ReadyEvent {
   event: 'ready';
-  objects: { path: string; programs: ReadyProgram[] }[];
+  objects: { path: string; config: string; programs: ReadyProgram[] }[];
 }
 export interface MapEntry {
   key: string;
