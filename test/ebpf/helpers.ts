@@ -25,7 +25,7 @@ export function objectPath(name: string): string {
   return path.join(EBPF_DIR, `${name}.bpf.o`);
 }
 
-function hasTool(tool: string): boolean {
+export function hasTool(tool: string): boolean {
   try {
     execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
     return true;

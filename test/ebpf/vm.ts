@@ -11,7 +11,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { EBPF_DIR, ROOT } from './helpers';
+import { EBPF_DIR, ROOT, hasTool } from './helpers';
 
 export const KERNEL_CACHE = process.env.MOP_KERNEL_CACHE ?? '/var/cache/mop-ebpf-kernels';
 export const FETCH_HINT = 'bash ebpf/vm/fetch-kernels.sh (apt-get download of linux-image-cloud-amd64 and linux-image-6.12-cloud-amd64, dpkg -x)';
@@ -53,15 +53,6 @@ export function findKernel(family: KernelFamily): Kernel {
   return found.sort((a, b) => compareReleases(a.release, b.release))[found.length - 1];
 }
 
-function onPath(tool: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** True if the ELF executable has no PT_INTERP program header (it is statically linked). */
 export function isStaticElf(file: string): boolean {
   const b = fs.readFileSync(file);
@@ -75,7 +66,7 @@ export function isStaticElf(file: string): boolean {
 
 /** Throws with the install command unless qemu and a static busybox are there. */
 export function requireVmTools(): void {
-  if (!onPath('qemu-system-x86_64')) throw new Error(`qemu-system-x86_64 not found; install with: ${VM_APT}`);
+  if (!hasTool('qemu-system-x86_64')) throw new Error(`qemu-system-x86_64 not found; install with: ${VM_APT}`);
   requireBusybox();
 }
 
