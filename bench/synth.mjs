@@ -5,7 +5,7 @@
 //      (a) written to the temporary folder on disk, (b) again to /dev/shm (RAM) when it exists, without stock;
 //   2. scaling: 1, 10 and 50 generated regional environments: wall time, marginal cost, peak memory, (a) on disk
 //      and (b) in RAM as for 1;
-//   3. the eBPF probe figures (`bench/ebpf.mjs`, needs root), unless --no-ebpf.
+//   3. the eBPF probe figures (`bench/ebpf.ts`, needs root), unless --no-ebpf.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -132,7 +132,7 @@ if (fs.existsSync(ram) && fs.statSync(ram).isDirectory()) scaling(ram, 'b');
 
 // 3. eBPF probes.
 if (!args.includes('--no-ebpf')) {
-  console.log('3. eBPF probes (bench/ebpf.mjs)');
-  const r = spawnSync('node', ['bench/ebpf.mjs'], { cwd: root, env, encoding: 'utf8' });
+  console.log('3. eBPF probes (bench/ebpf.ts)');
+  const r = spawnSync('npx', ['ts-node', '--transpile-only', 'bench/ebpf.ts'], { cwd: root, env, encoding: 'utf8' });
   process.stdout.write(r.status === 0 ? r.stdout : `   skipped: ${r.stderr.trim().split('\n').pop()}\n`);
 }

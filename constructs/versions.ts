@@ -5,6 +5,8 @@
 export const VERSIONS = {
   obi: { image: 'otel/ebpf-instrument', tag: 'v0.12.2' },
   ebpfExporter: { image: 'ghcr.io/cloudflare/ebpf_exporter', tag: 'v2.5.1' },
+  /** Static busybox (the musl variant is built with CONFIG_STATIC=y: docker-library/busybox latest-1/musl/Dockerfile.builder) for the ebpf_exporter start-up selection. */
+  busybox: { image: 'busybox', tag: '1.37.0-musl' },
   alloy: { image: 'grafana/alloy', tag: 'v1.18.1' },
   mimir: { image: 'grafana/mimir', tag: '3.2.0' },
   tempo: { image: 'grafana/tempo', tag: '3.0.3' },

@@ -3,8 +3,9 @@
 #
 #   bash ebpf/build.sh                  # rebuild ebpf/<name>.bpf.o in place (committed)
 #   bash ebpf/build.sh --out DIR        # write the objects to DIR instead
-#   bash ebpf/build.sh --loader         # also build ebpf/loader/loader (git-ignored)
-#   bash ebpf/build.sh --loader-only    # only the loader
+#   bash ebpf/build.sh --loader         # also build the test/bench tools ebpf/loader/{loader,traffic} (git-ignored)
+#   bash ebpf/build.sh --loader-only    # only the tools
+#   bash ebpf/build.sh --loader-only --static --out DIR   # the tools linked statically (for the test VMs)
 #
 # Every ebpf/*.bpf.c is a probe. Output is reproducible: we compile from inside
 # ebpf/ with relative file names and map the absolute directory away, so the same
@@ -16,6 +17,7 @@ SRC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT_DIR="$SRC_DIR"
 BUILD_PROBES=1
 BUILD_LOADER=0
+STATIC=0
 ARCH="${ARCH:-x86}"
 
 while [ $# -gt 0 ]; do
@@ -24,7 +26,8 @@ while [ $# -gt 0 ]; do
     --out=*) OUT_DIR="${1#--out=}"; shift ;;
     --loader) BUILD_LOADER=1; shift ;;
     --loader-only) BUILD_LOADER=1; BUILD_PROBES=0; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --static) STATIC=1; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "build.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -61,8 +64,15 @@ fi
 
 if [ "$BUILD_LOADER" = 1 ]; then
   need cc
-  loader_out="$SRC_DIR/loader/loader"
-  [ "$OUT_DIR" != "$SRC_DIR" ] && loader_out="$OUT_DIR/loader"
-  cc -O2 -Wall -Werror -o "$loader_out" "$SRC_DIR/loader/loader.c" -lbpf -lelf -lz
-  echo "built $loader_out"
+  tools_dir="$SRC_DIR/loader"
+  [ "$OUT_DIR" != "$SRC_DIR" ] && tools_dir="$OUT_DIR"
+  if [ "$STATIC" = 1 ]; then
+    # Debian's libbpf-dev, libelf-dev and zlib1g-dev ship the static archives.
+    cc -O2 -Wall -Werror -static -o "$tools_dir/loader" "$SRC_DIR/loader/loader.c" -l:libbpf.a -l:libelf.a -l:libz.a
+    cc -O2 -Wall -Werror -static -o "$tools_dir/traffic" "$SRC_DIR/loader/traffic.c"
+  else
+    cc -O2 -Wall -Werror -o "$tools_dir/loader" "$SRC_DIR/loader/loader.c" -lbpf -lelf -lz
+    cc -O2 -Wall -Werror -o "$tools_dir/traffic" "$SRC_DIR/loader/traffic.c"
+  fi
+  echo "built $tools_dir/loader $tools_dir/traffic$([ "$STATIC" = 1 ] && echo ' (static)')"
 fi

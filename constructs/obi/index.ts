@@ -9,6 +9,7 @@ import { ComponentDefinition } from '../platform';
 import {
   ComponentContext,
   ConfigFiles,
+  DEFAULT_UID,
   WorkloadIdentity,
   checksumAnnotation,
   clusterReader,
@@ -18,18 +19,25 @@ import {
   httpProbe,
   namespace,
   platformLabels,
+  restrictedContainerSecurityContext,
   serviceAccount,
 } from '../base';
 import { PORTS } from '../endpoints';
 import { imageOf } from '../versions';
 import { OBI_INTERNAL_METRICS_PATH, contextPropagation, obiConfigYaml } from './config';
-import { EBPF_PROBES, readProbeFiles } from './ebpf-probes';
+import { SELECT_SCRIPT, probeSpec, readProbeFiles } from './ebpf-probes';
 
 export const OBI_NAME = 'obi';
 export const OBI_CONFIG_FILE = 'ebpf-instrument-config.yml';
 export const OBI_CONFIG_DIR = '/etc/ebpf-instrument/config';
 export const PROBES_CONFIGMAP = 'obi-ebpf-probes';
 export const PROBES_DIR = '/etc/ebpf_exporter';
+/** Where the init container leaves a static busybox for select-probes.sh (the exporter image has no shell). */
+export const TOOLS_DIR = '/mop-tools';
+/** Where select-probes.sh writes the status page it serves when no probe can run. */
+export const STATUS_DIR = '/run/mop-ebpf-status';
+/** The binary in ghcr.io/cloudflare/ebpf_exporter (Dockerfile: COPY ... /ebpf_exporter, ENTRYPOINT ["/ebpf_exporter"]). */
+export const EXPORTER_BINARY = '/ebpf_exporter';
 /** Scheduling priority of node agents: above every workload class (0 by default), below system-node-critical. */
 export const NODE_PRIORITY_CLASS = { name: 'mop-node-critical', value: 1_000_000 } as const;
 
@@ -40,6 +48,7 @@ export const EXPORTER_CAPABILITIES = ['BPF', 'PERFMON'] as const;
 
 const OBI_RESOURCES = { cpu: '100m', memory: '256Mi', memoryLimit: '1Gi' } as const;
 const EXPORTER_RESOURCES = { cpu: '20m', memory: '64Mi', memoryLimit: '128Mi' } as const;
+const TOOLS_RESOURCES = { cpu: '10m', memory: '16Mi' } as const;
 
 /** The repository root (holds package.json and ebpf/), found from this file or from the esbuild bundle in .build/. */
 export function repoRoot(start: string = __dirname): string {
@@ -115,10 +124,10 @@ export const obi: ComponentDefinition = {
 
     const probes = readProbeFiles(repoRoot());
     const binaryFiles: Record<string, Buffer> = {};
-    const files: Record<string, string> = {};
-    for (const p of probes) {
-      binaryFiles[`${p.name}.bpf.o`] = p.object;
-      files[`${p.name}.yaml`] = p.config;
+    const files: Record<string, string> = { [SELECT_SCRIPT]: probes.selectScript };
+    for (const o of probes.objects) {
+      binaryFiles[`${o.name}.bpf.o`] = o.object;
+      files[`${o.name}.yaml`] = o.config;
     }
     const probeFiles = new ConfigFiles(ctx, { id, name: PROBES_CONFIGMAP, namespace: ns, files, binaryFiles });
 
@@ -148,21 +157,45 @@ export const obi: ComponentDefinition = {
       securityContext: obiSecurityContext(ctx),
     });
 
+    // The exporter image is distroless (no shell): this copies the static busybox of a pinned image for
+    // select-probes.sh, which picks the objects the node's kernel takes before it execs the exporter (ADR 0009).
+    const toolsContainer: k8s.Container = {
+      name: 'ebpf-tools',
+      image: imageOf('busybox'),
+      imagePullPolicy: 'IfNotPresent',
+      command: ['/bin/cp', '/bin/busybox', `${TOOLS_DIR}/busybox`],
+      resources: {
+        requests: { cpu: k8s.Quantity.fromString(TOOLS_RESOURCES.cpu), memory: k8s.Quantity.fromString(TOOLS_RESOURCES.memory) },
+        limits: { memory: k8s.Quantity.fromString(TOOLS_RESOURCES.memory) },
+      },
+      volumeMounts: [{ name: 'ebpf-tools', mountPath: TOOLS_DIR }],
+      securityContext: { ...restrictedContainerSecurityContext(), runAsUser: DEFAULT_UID, runAsGroup: DEFAULT_UID },
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+    };
+
     const exporterContainer = container({
       name: 'ebpf-exporter',
       image: imageOf('ebpfExporter'),
-      args: [
-        `--config.dir=${PROBES_DIR}`,
-        `--config.names=${[...EBPF_PROBES].sort().join(',')}`,
-        `--web.listen-address=:${PORTS.ebpfExporter}`,
+      command: [`${TOOLS_DIR}/busybox`, 'sh', `${PROBES_DIR}/${SELECT_SCRIPT}`],
+      env: [
+        { name: 'MOP_EBPF_PROBES', value: probeSpec() },
+        { name: 'MOP_EBPF_CONFIG_DIR', value: PROBES_DIR },
+        { name: 'MOP_EBPF_EXPORTER', value: EXPORTER_BINARY },
+        { name: 'MOP_EBPF_PORT', value: String(PORTS.ebpfExporter) },
+        { name: 'MOP_EBPF_STATUS_DIR', value: STATUS_DIR },
+        { name: 'MOP_BUSYBOX', value: `${TOOLS_DIR}/busybox` },
+        goMemLimit(EXPORTER_RESOURCES.memoryLimit),
       ],
-      env: [goMemLimit(EXPORTER_RESOURCES.memoryLimit)],
       ports: [{ name: 'ebpf-metrics', port: PORTS.ebpfExporter }],
       resources: EXPORTER_RESOURCES,
-      readiness: httpProbe('/metrics', 'ebpf-metrics', { initialDelaySeconds: 5 }),
-      liveness: httpProbe('/metrics', 'ebpf-metrics', { initialDelaySeconds: 30, timeoutSeconds: 5, failureThreshold: 6 }),
+      // `/` answers once the exporter listens, which with --config.strict means every object it was handed is
+      // attached; when no probe can run on the node, select-probes.sh serves its status page there instead.
+      readiness: httpProbe('/', 'ebpf-metrics', { initialDelaySeconds: 5 }),
+      liveness: httpProbe('/', 'ebpf-metrics', { initialDelaySeconds: 30, timeoutSeconds: 5, failureThreshold: 6 }),
       volumeMounts: [
         { name: 'probes', mountPath: PROBES_DIR, readOnly: true },
+        { name: 'ebpf-tools', mountPath: TOOLS_DIR, readOnly: true },
+        { name: 'ebpf-status', mountPath: STATUS_DIR },
         // libbpf reads tracepoint ids from tracefs when attaching `tracepoint/<category>/<name>` programs.
         { name: 'tracefs', mountPath: '/sys/kernel/tracing', readOnly: true },
       ],
@@ -174,6 +207,7 @@ export const obi: ComponentDefinition = {
       name: OBI_NAME,
       namespace: ns,
       serviceAccountName: OBI_NAME,
+      initContainers: [toolsContainer],
       containers: [obiContainer, exporterContainer],
       annotations: {
         ...checksumAnnotation('config', config),
@@ -192,6 +226,8 @@ export const obi: ComponentDefinition = {
         config.volume('config'),
         probeFiles.volume('probes'),
         { name: 'var-run-obi', emptyDir: {} },
+        { name: 'ebpf-tools', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
+        { name: 'ebpf-status', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } },
         hostPathVolume('cgroup', '/sys/fs/cgroup'),
         hostPathVolume('security', '/sys/kernel/security'),
         hostPathVolume('tracefs', '/sys/kernel/tracing'),

@@ -4,15 +4,27 @@
  * (production uses ebpf_exporter instead).
  *
  *   loader OBJ.bpf.o [OBJ2.bpf.o ...]
+ *   loader --config.dir=DIR --config.names=a,b [--config.check] [--config.strict] [--other.flags ...]
  *
  * Opens, loads (real kernel verifier) and attaches every program of every object
- * (SEC("tracepoint/...") auto-attaches), then prints one JSON line:
- *   {"event":"ready","objects":[{"path":..,"programs":[{"name":..,"section":..,"id":N}]}]}
+ * (SEC("tracepoint/...") and SEC("fexit/...") auto-attach), then prints one JSON line:
+ *   {"event":"ready","objects":[{"path":..,"config":..,"programs":[{"name":..,"section":..,"id":N}]}]}
  * and reads commands from stdin, one per line:
  *   dump   -> {"event":"dump","maps":[{"object":..,"name":..,"type":N,"key_size":N,
  *              "value_size":N,"entries":[{"key":"<hex>","value":"<u64 decimal or hex>"}]}]}
+ *   stats  -> {"event":"stats","programs":[{"config":..,"name":..,"id":N,"run_cnt":N,"run_time_ns":N}]}
+ *             (the kernel's counters; they move only while kernel.bpf_stats_enabled is 1)
  *   quit / EOF / SIGINT / SIGTERM -> detach, unload, exit 0.
  * Errors go to stderr with a non-zero exit status.
+ *
+ * The second form takes ebpf_exporter v2.5.1's flags with its semantics
+ * (cloudflare/ebpf_exporter v2.5.1 cmd/ebpf_exporter/main.go, exporter/exporter.go,
+ * exporter/attach.go), so tests can run ebpf/select-probes.sh against a real kernel
+ * where the exporter binary itself is not available: for each name it needs
+ * DIR/<name>.yaml and loads DIR/<name>.bpf.o; a failed load exits 1 ("Error attaching
+ * exporter: ..."), a failed attach is logged and skipped ("Failed to attach program
+ * ..."), --config.strict then exits 1 on any missed attachment, and --config.check exits
+ * 0 once everything is attached. Other --flags are accepted and ignored.
  * Build: cc -O2 -o loader loader.c -lbpf -lelf -lz   (or: bash ebpf/build.sh --loader-only)
  */
 #include <errno.h>
@@ -22,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -30,8 +43,10 @@
 
 static struct bpf_object *objs[MAX_OBJS];
 static const char *paths[MAX_OBJS];
+static char *configs[MAX_OBJS];
 static struct bpf_link *links[MAX_LINKS];
 static int n_objs, n_links;
+static char missed_names[4096]; /* "config:prog, ..." of programs that did not attach */
 static volatile sig_atomic_t stop;
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -79,6 +94,8 @@ static void print_ready(void)
 
 		printf("%s{\"path\":", i ? "," : "");
 		json_str(paths[i]);
+		printf(",\"config\":");
+		json_str(configs[i]);
 		printf(",\"programs\":[");
 		bpf_object__for_each_program(prog, objs[i]) {
 			struct bpf_prog_info info;
@@ -152,6 +169,34 @@ static int dump_maps(void)
 	return 0;
 }
 
+static void print_stats(void)
+{
+	int first = 1;
+
+	printf("{\"event\":\"stats\",\"programs\":[");
+	for (int i = 0; i < n_objs; i++) {
+		struct bpf_program *prog;
+
+		bpf_object__for_each_program(prog, objs[i]) {
+			struct bpf_prog_info info;
+			__u32 len = sizeof(info);
+
+			memset(&info, 0, sizeof(info));
+			if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+				continue;
+			printf("%s{\"config\":", first ? "" : ",");
+			json_str(configs[i]);
+			printf(",\"name\":");
+			json_str(bpf_program__name(prog));
+			printf(",\"id\":%u,\"run_cnt\":%llu,\"run_time_ns\":%llu}", info.id,
+			       (unsigned long long)info.run_cnt, (unsigned long long)info.run_time_ns);
+			first = 0;
+		}
+	}
+	printf("]}\n");
+	fflush(stdout);
+}
+
 static void cleanup(void)
 {
 	for (int i = 0; i < n_links; i++)
@@ -160,13 +205,152 @@ static void cleanup(void)
 		bpf_object__close(objs[i]);
 }
 
+/* Config name of an object path: its file name without ".bpf.o". */
+static char *config_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char *name = strdup(base ? base + 1 : path);
+	char *dot = name ? strstr(name, ".bpf.o") : NULL;
+
+	if (dot)
+		*dot = 0;
+	return name;
+}
+
+/* Opens and loads one object; 0 or -1 (message printed, in ebpf_exporter's words). */
+static int load_object(const char *path)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	int err;
+
+	configs[n_objs] = config_name(path);
+	if (!obj) {
+		fprintf(stderr, "Error attaching exporter: error creating module from \"%s\" for config \"%s\": %s\n",
+			path, configs[n_objs], strerror(errno));
+		return -1;
+	}
+	objs[n_objs] = obj;
+	paths[n_objs++] = path;
+	err = bpf_object__load(obj);
+	if (err) {
+		fprintf(stderr, "Error attaching exporter: error loading bpf object from \"%s\" for config \"%s\": %s\n",
+			path, configs[n_objs - 1], strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+/* Attaches every program of object i; returns the number that failed. */
+static int attach_object(int i, int fatal)
+{
+	struct bpf_program *prog;
+	int missed = 0;
+
+	bpf_object__for_each_program(prog, objs[i]) {
+		struct bpf_link *link = n_links < MAX_LINKS ? bpf_program__attach(prog) : NULL;
+
+		if (!link) {
+			fprintf(stderr, "Failed to attach program \"%s\" for config \"%s\": %s\n",
+				bpf_program__name(prog), configs[i],
+				n_links >= MAX_LINKS ? "too many links" : strerror(errno));
+			missed++;
+			snprintf(missed_names + strlen(missed_names), sizeof(missed_names) - strlen(missed_names), "%s%s:%s",
+				 missed_names[0] ? ", " : "", configs[i], bpf_program__name(prog));
+			if (fatal)
+				return missed;
+			continue;
+		}
+		links[n_links++] = link;
+	}
+	return missed;
+}
+
+static int serve(void)
+{
+	char line[256];
+
+	print_ready();
+	while (!stop && fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (!strcmp(line, "dump")) {
+			if (dump_maps()) {
+				fprintf(stderr, "loader: out of memory\n");
+				break;
+			}
+		} else if (!strcmp(line, "stats")) {
+			print_stats();
+		} else if (!strcmp(line, "quit")) {
+			break;
+		} else if (line[0]) {
+			fprintf(stderr, "loader: unknown command '%s' (dump|stats|quit)\n", line);
+		}
+	}
+	cleanup();
+	return 0;
+}
+
+/* ebpf_exporter-style command line (see the header comment). */
+static int exporter_mode(int argc, char **argv)
+{
+	const char *dir = NULL;
+	char *names = NULL, *name, *save = NULL;
+	int check = 0, strict = 0, missed = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "--config.dir=", 13))
+			dir = argv[i] + 13;
+		else if (!strncmp(argv[i], "--config.names=", 15))
+			names = strdup(argv[i] + 15);
+		else if (!strcmp(argv[i], "--config.check"))
+			check = 1;
+		else if (!strcmp(argv[i], "--config.strict"))
+			strict = 1;
+		else if (strncmp(argv[i], "--", 2)) {
+			fprintf(stderr, "loader: unexpected argument '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!dir || !names) {
+		fprintf(stderr, "loader: --config.dir and --config.names are required\n");
+		return 2;
+	}
+	for (name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		char yaml[4096], *obj = malloc(4096);
+
+		snprintf(yaml, sizeof(yaml), "%s/%s.yaml", dir, name);
+		snprintf(obj, 4096, "%s/%s.bpf.o", dir, name);
+		if (access(yaml, R_OK)) {
+			fprintf(stderr, "Error parsing configs: error reading %s: %s\n", yaml, strerror(errno));
+			cleanup();
+			return 1;
+		}
+		if (n_objs >= MAX_OBJS || load_object(obj)) {
+			cleanup();
+			return 1;
+		}
+		missed += attach_object(n_objs - 1, 0);
+	}
+	if (strict && missed) {
+		fprintf(stderr, "Missed attachments (module:prog): %s\n", missed_names);
+		cleanup();
+		return 1;
+	}
+	if (check) {
+		fprintf(stderr, "Config check successful, exiting\n");
+		cleanup();
+		return 0;
+	}
+	return serve();
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa;
-	char line[256];
 
 	if (argc < 2 || argc - 1 > MAX_OBJS) {
-		fprintf(stderr, "usage: %s OBJ.bpf.o [OBJ.bpf.o ...] (max %d)\n", argv[0], MAX_OBJS);
+		fprintf(stderr, "usage: %s OBJ.bpf.o [OBJ.bpf.o ...] (max %d)\n"
+			"       %s --config.dir=DIR --config.names=a,b [--config.check] [--config.strict]\n",
+			argv[0], MAX_OBJS, argv[0]);
 		return 2;
 	}
 	libbpf_set_print(print_libbpf);
@@ -177,52 +361,14 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	if (!strncmp(argv[1], "--", 2))
+		return exporter_mode(argc, argv);
+
 	for (int i = 1; i < argc; i++) {
-		struct bpf_object *obj = bpf_object__open_file(argv[i], NULL);
-		struct bpf_program *prog;
-		int err;
-
-		if (!obj) {
-			fprintf(stderr, "loader: open %s: %s\n", argv[i], strerror(errno));
+		if (load_object(argv[i]) || attach_object(n_objs - 1, 1)) {
 			cleanup();
 			return 1;
 		}
-		objs[n_objs] = obj;
-		paths[n_objs++] = argv[i];
-		err = bpf_object__load(obj);
-		if (err) {
-			fprintf(stderr, "loader: load %s: %s\n", argv[i], strerror(-err));
-			cleanup();
-			return 1;
-		}
-		bpf_object__for_each_program(prog, obj) {
-			struct bpf_link *link = bpf_program__attach(prog);
-
-			if (!link || n_links >= MAX_LINKS) {
-				fprintf(stderr, "loader: attach %s/%s (%s): %s\n", argv[i],
-					bpf_program__name(prog), bpf_program__section_name(prog),
-					link ? "too many links" : strerror(errno));
-				cleanup();
-				return 1;
-			}
-			links[n_links++] = link;
-		}
 	}
-	print_ready();
-
-	while (!stop && fgets(line, sizeof(line), stdin)) {
-		line[strcspn(line, "\r\n")] = 0;
-		if (!strcmp(line, "dump")) {
-			if (dump_maps()) {
-				fprintf(stderr, "loader: out of memory\n");
-				break;
-			}
-		} else if (!strcmp(line, "quit")) {
-			break;
-		} else if (line[0]) {
-			fprintf(stderr, "loader: unknown command '%s' (dump|quit)\n", line);
-		}
-	}
-	cleanup();
-	return 0;
+	return serve();
 }

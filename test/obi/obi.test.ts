@@ -7,7 +7,7 @@ import { staging } from '../../environments/staging';
 import { KubeObject, renderEnvironment } from '../../constructs/render';
 import { endpoints, url } from '../../constructs/endpoints';
 import { OBI_CONFIG_KEYS, obiConfig } from '../../constructs/obi/config';
-import { EBPF_PROBES } from '../../constructs/obi/ebpf-probes';
+import { SELECT_SCRIPT, ebpfObjects, probeSpec } from '../../constructs/obi/ebpf-probes';
 import { EXPORTER_CAPABILITIES, OBI_CAPABILITIES, OBI_CONFIG_FILE } from '../../constructs/obi';
 
 type Obj = Record<string, any>;
@@ -124,8 +124,8 @@ describe.each(Object.keys(ENVS))('OBI in %s', (name) => {
   it('the probes ConfigMap holds every object and config, stays under 1 MiB, and its sha256 is a pod annotation', () => {
     const binary: Obj = r.probes.binaryData;
     const data: Obj = r.probes.data;
-    expect(Object.keys(binary).sort()).toEqual(EBPF_PROBES.map((p) => `${p}.bpf.o`).sort());
-    expect(Object.keys(data).sort()).toEqual(EBPF_PROBES.map((p) => `${p}.yaml`).sort());
+    expect(Object.keys(binary).sort()).toEqual(ebpfObjects().map((o) => `${o}.bpf.o`));
+    expect(Object.keys(data).sort()).toEqual([...ebpfObjects().map((o) => `${o}.yaml`), SELECT_SCRIPT].sort());
     const size = Buffer.byteLength(JSON.stringify({ data, binaryData: binary }));
     expect(size).toBeLessThan(1024 * 1024);
     // The sha256 of the rendered content, in the ConfigFiles scheme (text files, then binary files, by name).
@@ -135,20 +135,53 @@ describe.each(Object.keys(ENVS))('OBI in %s', (name) => {
     expect(r.ds.spec.template.metadata.annotations['checksum/ebpf-probes']).toBe(hash.digest('hex'));
   });
 
-  it('the ebpf_exporter container loads every probe read-only and serves on 9435 with BPF and PERFMON only', () => {
+  it('the ebpf_exporter container starts through select-probes.sh, serves on 9435 with BPF and PERFMON only', () => {
     expect(r.exporter.image).toBe('ghcr.io/cloudflare/ebpf_exporter:v2.5.1');
-    expect(r.exporter.args).toEqual([
-      '--config.dir=/etc/ebpf_exporter',
-      `--config.names=${[...EBPF_PROBES].sort().join(',')}`,
-      '--web.listen-address=:9435',
-    ]);
-    const mount = r.exporter.volumeMounts.find((m: Obj) => m.name === 'probes');
-    expect(mount).toEqual({ name: 'probes', mountPath: '/etc/ebpf_exporter', readOnly: true });
-    expect(r.exporter.volumeMounts.every((m: Obj) => m.readOnly === true)).toBe(true);
+    // The image is distroless with the binary at /ebpf_exporter (cloudflare/ebpf_exporter v2.5.1 Dockerfile), so the
+    // selection runs under the static busybox the init container copies in (test/ebpf/kernels.test.ts runs it).
+    expect(r.exporter.command).toEqual(['/mop-tools/busybox', 'sh', `/etc/ebpf_exporter/${SELECT_SCRIPT}`]);
+    expect(r.exporter.args).toBeUndefined();
+    const env = Object.fromEntries(r.exporter.env.map((e: Obj) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      MOP_EBPF_PROBES: probeSpec(),
+      MOP_EBPF_CONFIG_DIR: '/etc/ebpf_exporter',
+      MOP_EBPF_EXPORTER: '/ebpf_exporter',
+      MOP_EBPF_PORT: '9435',
+      MOP_EBPF_STATUS_DIR: '/run/mop-ebpf-status',
+      MOP_BUSYBOX: '/mop-tools/busybox',
+    });
+    const mounts = Object.fromEntries(r.exporter.volumeMounts.map((m: Obj) => [m.name, m]));
+    expect(mounts.probes).toEqual({ name: 'probes', mountPath: '/etc/ebpf_exporter', readOnly: true });
+    expect(mounts['ebpf-tools']).toEqual({ name: 'ebpf-tools', mountPath: '/mop-tools', readOnly: true });
+    // Only the status page directory is writable.
+    expect(r.exporter.volumeMounts.filter((m: Obj) => m.readOnly !== true).map((m: Obj) => m.mountPath)).toEqual(['/run/mop-ebpf-status']);
     expect(r.exporter.securityContext.privileged).toBe(false);
     expect(r.exporter.securityContext.capabilities).toEqual({ drop: ['ALL'], add: [...EXPORTER_CAPABILITIES] });
-    expect(r.exporter.readinessProbe.httpGet.port).toBe('ebpf-metrics');
+    // `/` answers only once the exporter listens (after every handed object attached, --config.strict), or when the
+    // status page stands in for it because no probe can run on the node.
+    expect(r.exporter.readinessProbe.httpGet).toEqual({ path: '/', port: 'ebpf-metrics' });
+    expect(r.exporter.livenessProbe.httpGet).toEqual({ path: '/', port: 'ebpf-metrics' });
     expect(r.exporter.ports).toEqual([{ name: 'ebpf-metrics', containerPort: 9435, protocol: 'TCP' }]);
+  });
+
+  it('the init container copies the static busybox of a pinned image, as a restricted non-root container', () => {
+    expect(r.pod.initContainers).toHaveLength(1);
+    const tools = r.pod.initContainers[0];
+    expect(tools.image).toBe('busybox:1.37.0-musl');
+    expect(tools.command).toEqual(['/bin/cp', '/bin/busybox', '/mop-tools/busybox']);
+    expect(tools.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(tools.resources.requests.memory).toBeDefined();
+    expect(tools.resources.limits.memory).toBeDefined();
+    expect(tools.volumeMounts).toEqual([{ name: 'ebpf-tools', mountPath: '/mop-tools' }]);
+    const volumes = Object.fromEntries(r.pod.volumes.map((v: Obj) => [v.name, v]));
+    expect(volumes['ebpf-tools'].emptyDir.sizeLimit).toBe('16Mi');
+    expect(volumes['ebpf-status'].emptyDir.sizeLimit).toBe('1Mi');
   });
 
   it('every container has requests, a memory limit, GOMEMLIMIT and probes; the pod runs on every node', () => {
