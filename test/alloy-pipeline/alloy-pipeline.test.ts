@@ -411,9 +411,11 @@ describe.each(Object.keys(ENVS))('Alloy pipeline in %s', (envName) => {
   });
 
   // Snapshots for the shipped environments only, so that adding an environment or a region needs no new snapshot.
-  (SNAPSHOTTED.includes(envName) ? test : test.skip)('config snapshot', () => {
-    for (const p of parsed) expect(p.text).toMatchSnapshot(p.name);
-  });
+  if (SNAPSHOTTED.includes(envName)) {
+    test('config snapshot', () => {
+      for (const p of parsed) expect(p.text).toMatchSnapshot(p.name);
+    });
+  }
 });
 
 // ---------------------------------------------------------------------------------------------------------

@@ -156,10 +156,13 @@ describe.each(rendered)('grafana in $env.name', ({ env, objects }) => {
     expect(tempo.jsonData.tracesToMetrics.queries.map((q: { query: string }) => unescape(q.query))).toEqual(TRACES_TO_METRICS_QUERIES.map((q) => q.query));
   });
 
-  test('datasources file snapshot', () => {
-    const cm = find(objects, 'ConfigMap', 'grafana-datasources') as any;
-    expect(cm.data['datasources.yaml']).toMatchSnapshot();
-  });
+  // For the hand-written environments only: a new region changes production-global's datasources, a new environment has none.
+  if (['dev', 'staging', 'production'].includes(env.name)) {
+    test('datasources file snapshot', () => {
+      const cm = find(objects, 'ConfigMap', 'grafana-datasources') as any;
+      expect(cm.data['datasources.yaml']).toMatchSnapshot();
+    });
+  }
 });
 
 describe('dashboards', () => {

@@ -52,7 +52,7 @@ describe('generated from the list of regions', () => {
     const names = ENVIRONMENTS.map((e) => e.name);
     for (const e of generated) expect(names).toContain(e.name);
     // dev, staging and production stay as they are.
-    expect(names.slice(0, 3)).toEqual(['dev', 'staging', 'production']);
+    for (const name of ['dev', 'staging', 'production']) expect(names).toContain(name);
     expect(ENVIRONMENTS.find((e) => e.name === 'production')?.multiRegion).toBeUndefined();
   });
 
@@ -243,16 +243,16 @@ describe('validation', () => {
   const base = regionalInputs[0];
 
   test('a regional environment refuses experiments that render in the global one, and non-https URLs', () => {
-    reject({ ...base, experiments: { ...base.experiments, serviceDependencyGraph: true } }, /experiments\.serviceDependencyGraph: must be false in a multi-region regional environment/);
-    reject({ ...base, multiRegion: { role: 'regional', globalMimir: { pushUrl: 'http://mimir.example.com/api/v1/push', queryUrl } } }, /multiRegion\.globalMimir\.pushUrl: must be an https:\/\/ URL/);
-    reject({ ...base, multiRegion: { role: 'regional', globalMimir: { pushUrl } } } as unknown as EnvironmentInput, /multiRegion\.globalMimir\.queryUrl: is required/);
+    reject({ ...base, experiments: { ...base.experiments, serviceDependencyGraph: true } }, /experiments\.serviceDependencyGraph: got true; must be false in a multi-region regional environment/);
+    reject({ ...base, multiRegion: { role: 'regional', globalMimir: { pushUrl: 'http://mimir.example.com/api/v1/push', queryUrl } } }, /multiRegion\.globalMimir\.pushUrl: got "http:\/\/mimir.example.com\/api\/v1\/push"; must be an https:\/\/ URL/);
+    reject({ ...base, multiRegion: { role: 'regional', globalMimir: { pushUrl } } } as unknown as EnvironmentInput, /multiRegion\.globalMimir\.queryUrl: missing; must be a string/);
   });
 
   test('a global environment refuses repeated regions and regional experiments', () => {
     const g = globalInput.multiRegion as Extract<EnvironmentInput['multiRegion'], { role: 'global' }>;
-    reject({ ...globalInput, multiRegion: { role: 'global', regions: [g.regions[0], g.regions[0]] } }, /multiRegion\.regions\.1\.name: repeats region "eu-west-1"/);
-    reject({ ...globalInput, multiRegion: { role: 'global', regions: [] } }, /multiRegion\.regions: must be a list of regions/);
-    reject({ ...globalInput, experiments: { ...globalInput.experiments, canaryAnalysis: true } }, /experiments\.canaryAnalysis: must be false in a multi-region global environment/);
-    reject({ ...globalInput, multiRegion: { role: 'both' } } as unknown as EnvironmentInput, /multiRegion\.role: must be one of regional, global/);
+    reject({ ...globalInput, multiRegion: { role: 'global', regions: [g.regions[0], g.regions[0]] } }, /multiRegion\.regions\.1\.name: got "eu-west-1"; must not repeat a region/);
+    reject({ ...globalInput, multiRegion: { role: 'global', regions: [] } }, /multiRegion\.regions: got \[\]; must be a list of regions/);
+    reject({ ...globalInput, experiments: { ...globalInput.experiments, canaryAnalysis: true } }, /experiments\.canaryAnalysis: got true; must be false in a multi-region global environment/);
+    reject({ ...globalInput, multiRegion: { role: 'both' } } as unknown as EnvironmentInput, /multiRegion\.role: got "both"; must be \{ role: "regional", globalMimir \} or \{ role: "global", regions \}/);
   });
 });

@@ -54,10 +54,12 @@ function keyPaths(value: unknown, prefix = ''): string[] {
   });
 }
 
-const withInstrumentation = (base: EnvironmentInput, inst: Partial<EnvironmentInput['instrumentation']>): EnvironmentInput => ({
-  ...base,
-  instrumentation: { ...base.instrumentation, ...inst },
-});
+/** The instrumentation changed; without network metrics the dependency-graph experiment (which reads them) is off. */
+const withInstrumentation = (base: EnvironmentInput, inst: Partial<EnvironmentInput['instrumentation']>): EnvironmentInput => {
+  const instrumentation = { ...base.instrumentation, ...inst };
+  const experiments = instrumentation.networkMetrics ? base.experiments : { ...base.experiments, serviceDependencyGraph: false };
+  return { ...base, instrumentation, experiments };
+};
 
 const ENVS: Record<string, EnvironmentInput> = { dev, staging, production };
 

@@ -65,6 +65,6 @@ describe('sizing follows the workload profile', () => {
   });
 
   test('too few Kafka partitions for the ingesters fails with a clear message', () => {
-    expect(() => render(times(base, 10, 12))).toThrow(/kafka.partitions: the workload needs 30 Mimir ingesters per zone, but the topic has 12 partitions/);
+    expect(() => render(times(base, 10, 12))).toThrow(/kafka.partitions: got 12; must be at least 30: the workload needs 30 Mimir ingesters per zone/);
   });
 });
