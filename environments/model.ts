@@ -81,8 +81,29 @@ export interface KafkaConfig {
   readonly tempoTopic: string;
   /** Partitions of the topics (upstream: at least the number of ingesters / live-stores per zone). */
   readonly partitions: number;
-  /** Secret holding `username` and `password` for SASL/PLAIN. */
+  /** Secret holding `username` and `password` for SASL (in the Mimir and Tempo namespaces). */
   readonly saslSecret?: string;
+  /**
+   * SASL mechanism Mimir uses with `saslSecret` (default PLAIN). Tempo 3.0.3 has no mechanism setting (PLAIN only),
+   * so with distributed Tempo only PLAIN is accepted.
+   */
+  readonly saslMechanism?: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  /**
+   * TLS from Mimir to Kafka (Mimir 3.1+). Tempo 3.0.3 has no Kafka TLS client settings, so Tempo keeps `address`
+   * (a plaintext or SASL_PLAINTEXT listener) and Mimir connects to `mimirTls.address`.
+   */
+  readonly mimirTls?: KafkaTlsConfig;
+}
+
+export interface KafkaTlsConfig {
+  /** The TLS listener, `host:port[,host:port]`; required when distributed Tempo shares this Kafka. Default `address`. */
+  readonly address?: string;
+  /** Secret (in the Mimir namespace) with `ca.crt`, the CA that signed the brokers' certificates; omit for the system roots. */
+  readonly caSecret?: string;
+  /** `kubernetes.io/tls` Secret (in the Mimir namespace) with `tls.crt` and `tls.key`, for mutual TLS. */
+  readonly clientCertSecret?: string;
+  /** The name expected on the brokers' certificate, when it differs from the address's host. */
+  readonly serverName?: string;
 }
 
 export interface RetentionConfig {

@@ -194,16 +194,32 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     v.require(raw, 'kafka', (k) => (k && typeof k === 'object' ? undefined : 'distributed Mimir 3 and Tempo 3 ingest through an existing Kafka: set address, mimirTopic, tempoTopic and partitions'));
   }
   if (input.kafka !== undefined) {
-    if (v.get(raw, 'kafka.tlsSecret') !== undefined) {
-      v.fail('kafka.tlsSecret', 'is not supported: the pinned Tempo (3.0.3) has no Kafka TLS settings, so MOP connects to a plaintext or SASL/PLAIN listener (docs/stores.md)');
-    }
-    v.onlyKeys(raw, 'kafka', ['address', 'mimirTopic', 'tempoTopic', 'partitions', 'saslSecret']);
+    const noTempoTls = 'the pinned Tempo (3.0.3) has no Kafka TLS client settings (ingest.kafka has none), so Tempo connects to a plaintext or SASL_PLAINTEXT listener; use kafka.mimirTls for Mimir (docs/stores.md)';
+    if (v.get(raw, 'kafka.tlsSecret') !== undefined) v.fail('kafka.tlsSecret', `is not supported: ${noTempoTls}`);
+    if (v.get(raw, 'kafka.tempoTls') !== undefined) v.fail('kafka.tempoTls', `is not supported: ${noTempoTls}`);
+    v.onlyKeys(raw, 'kafka', ['address', 'mimirTopic', 'tempoTopic', 'partitions', 'saslSecret', 'saslMechanism', 'mimirTls']);
     v.require(raw, 'kafka.address', isString(HOST_PORT, 'host:port (comma-separated for several brokers)'));
     v.require(raw, 'kafka.mimirTopic', isString(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name'));
     v.require(raw, 'kafka.tempoTopic', isString(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name'));
     if (input.kafka.mimirTopic === input.kafka.tempoTopic) v.fail('kafka.tempoTopic', 'must differ from kafka.mimirTopic');
     v.require(raw, 'kafka.partitions', isNumber(1, 10000, true));
     v.optional(raw, 'kafka.saslSecret', dnsLabel);
+    v.optional(raw, 'kafka.saslMechanism', oneOf('PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'));
+    const mechanism = input.kafka.saslMechanism;
+    if (mechanism !== undefined && !input.kafka.saslSecret) v.fail('kafka.saslMechanism', 'needs kafka.saslSecret (the username and password)');
+    if (mechanism !== undefined && mechanism !== 'PLAIN' && input.stores.tempo === 'distributed') {
+      v.fail('kafka.saslMechanism', `must be PLAIN while distributed Tempo shares this Kafka: Tempo 3.0.3 authenticates with SASL/PLAIN only (ingest.kafka has sasl_username and sasl_password, no mechanism), got ${mechanism}`);
+    }
+    if (input.kafka.mimirTls !== undefined) {
+      v.onlyKeys(raw, 'kafka.mimirTls', ['address', 'caSecret', 'clientCertSecret', 'serverName']);
+      v.optional(raw, 'kafka.mimirTls.address', isString(HOST_PORT, 'host:port of the TLS listener (comma-separated for several brokers)'));
+      v.optional(raw, 'kafka.mimirTls.caSecret', dnsLabel);
+      v.optional(raw, 'kafka.mimirTls.clientCertSecret', dnsLabel);
+      v.optional(raw, 'kafka.mimirTls.serverName', isString(/^[A-Za-z0-9.-]+$/, 'a DNS name'));
+      if (input.kafka.mimirTls.address === undefined && input.stores.tempo === 'distributed') {
+        v.fail('kafka.mimirTls.address', `is required while distributed Tempo shares this Kafka: ${noTempoTls}, so kafka.address stays that listener and Mimir needs the TLS listener's address`);
+      }
+    }
   }
 
   v.onlyKeys(raw, 'retention', ['metrics', 'traces', 'logs']);
