@@ -139,33 +139,36 @@ export function mimirDistributedConfig(env: Environment): Obj {
 const KAFKA_TLS_DIR = '/etc/mimir-kafka-tls';
 
 /**
- * `ingest_storage.kafka`: the operator's Kafka, SASL credentials from the Secret (`${VAR}`), and, with
- * `kafka.mimirTls`, TLS to its TLS listener with the CA (and client certificate for mTLS) mounted from Secrets
- * (configure-kafka-backend.md "TLS / mTLS"; Mimir 3.1+).
+ * `ingest_storage.kafka`: the operator's Kafka (with `kafka.mimirTls`, its TLS listener) and the SASL credentials from
+ * the Secret (`${VAR}`).
  */
 function mimirKafka(env: Environment): Obj {
   const kafka = env.kafka!;
-  const tls = kafka.mimirTls;
   return {
-    address: tls?.address ?? kafka.address,
+    address: kafka.mimirTls?.address ?? kafka.address,
     topic: kafka.mimirTopic,
     auto_create_topic_default_partitions: kafka.partitions,
     ...(kafka.saslSecret
-      ? {
-          ...(kafka.saslMechanism ? { sasl_mechanism: kafka.saslMechanism } : {}),
-          sasl_username: placeholder(ENV_VARS.kafkaSaslUsername),
-          sasl_password: placeholder(ENV_VARS.kafkaSaslPassword),
-        }
-      : {}),
-    ...(tls
-      ? {
-          tls_enabled: true,
-          ...(tls.caSecret ? { tls_ca_path: `${KAFKA_TLS_DIR}/ca/ca.crt` } : {}),
-          ...(tls.clientCertSecret ? { tls_cert_path: `${KAFKA_TLS_DIR}/client/tls.crt`, tls_key_path: `${KAFKA_TLS_DIR}/client/tls.key` } : {}),
-          ...(tls.serverName ? { tls_server_name: tls.serverName } : {}),
-        }
+      ? { sasl_username: placeholder(ENV_VARS.kafkaSaslUsername), sasl_password: placeholder(ENV_VARS.kafkaSaslPassword) }
       : {}),
   };
+}
+
+/**
+ * The SASL mechanism and TLS, as the flags grafana/mimir docs/sources/mimir/configure/configure-kafka-backend.md
+ * ("Authentication", "TLS / mTLS"; Mimir 3.1+) names them, on every component that talks to Kafka: the CA and the
+ * client certificate are files from the operator's Secrets (`kafkaTlsVolumes`).
+ */
+function mimirKafkaArgs(env: Environment): string[] {
+  const kafka = env.kafka!;
+  const tls = kafka.mimirTls;
+  return [
+    ...(kafka.saslSecret && kafka.saslMechanism ? [`-ingest-storage.kafka.sasl-mechanism=${kafka.saslMechanism}`] : []),
+    ...(tls ? ['-ingest-storage.kafka.tls-enabled=true'] : []),
+    ...(tls?.caSecret ? [`-ingest-storage.kafka.tls-ca-path=${KAFKA_TLS_DIR}/ca/ca.crt`] : []),
+    ...(tls?.clientCertSecret ? [`-ingest-storage.kafka.tls-cert-path=${KAFKA_TLS_DIR}/client/tls.crt`, `-ingest-storage.kafka.tls-key-path=${KAFKA_TLS_DIR}/client/tls.key`] : []),
+    ...(tls?.serverName ? [`-ingest-storage.kafka.tls-server-name=${tls.serverName}`] : []),
+  ];
 }
 
 /** The Kafka TLS Secrets, mounted into every Mimir component that talks to Kafka. */
@@ -249,15 +252,16 @@ export const mimir: ComponentDefinition = {
     }
     // Every component that reads or writes Kafka gets the SASL credentials and the TLS Secrets.
     const kafka = { env: kafkaEnv(env), extraVolumes: kafkaTlsVolumes(env) };
+    const kafkaArgs = mimirKafkaArgs(env);
     const zoneArg = (flag: string) => (z: Zone) => [`-${flag}=${z.name}`];
 
-    storeComponent(ctx, { ...common, component: 'distributor', kind: 'Deployment', ...s.distributor, args: target('distributor'), ...kafka, gossip: true, terminationGracePeriodSeconds: 100, pdb: true });
+    storeComponent(ctx, { ...common, component: 'distributor', kind: 'Deployment', ...s.distributor, args: [...target('distributor'), ...kafkaArgs], ...kafka, gossip: true, terminationGracePeriodSeconds: 100, pdb: true });
     storeComponent(ctx, {
       ...common,
       component: 'ingester',
       kind: 'StatefulSet',
       ...s.ingester,
-      args: target('ingester'),
+      args: [...target('ingester'), ...kafkaArgs],
       ...kafka,
       zones: zoned,
       zoneArgs: zoneArg('ingester.ring.instance-availability-zone'),
@@ -268,8 +272,8 @@ export const mimir: ComponentDefinition = {
       serviceName: false,
       pdb: true,
     });
-    storeComponent(ctx, { ...common, component: 'querier', kind: 'Deployment', ...s.querier, args: target('querier'), ...kafka, gossip: true, terminationGracePeriodSeconds: 180, serviceName: false, pdb: true });
-    storeComponent(ctx, { ...common, component: 'query-frontend', kind: 'Deployment', ...s.queryFrontend, args: [...target('query-frontend'), ...QUERY_FRONTEND_SHUTDOWN], ...kafka, gossip: true, terminationGracePeriodSeconds: QUERY_FRONTEND_GRACE_SECONDS, headless: true, pdb: true });
+    storeComponent(ctx, { ...common, component: 'querier', kind: 'Deployment', ...s.querier, args: [...target('querier'), ...kafkaArgs], ...kafka, gossip: true, terminationGracePeriodSeconds: 180, serviceName: false, pdb: true });
+    storeComponent(ctx, { ...common, component: 'query-frontend', kind: 'Deployment', ...s.queryFrontend, args: [...target('query-frontend'), ...QUERY_FRONTEND_SHUTDOWN, ...kafkaArgs], ...kafka, gossip: true, terminationGracePeriodSeconds: QUERY_FRONTEND_GRACE_SECONDS, headless: true, pdb: true });
     // Headless with not-ready addresses, as the chart's query-scheduler-svc-headless.yaml.
     storeComponent(ctx, { ...common, component: 'query-scheduler', kind: 'Deployment', ...s.queryScheduler, args: target('query-scheduler'), gossip: false, terminationGracePeriodSeconds: 180, serviceName: false, headless: true, headlessPublishNotReady: true, pdb: true });
     storeComponent(ctx, {
@@ -288,12 +292,12 @@ export const mimir: ComponentDefinition = {
       pdb: true,
     });
     storeComponent(ctx, { ...common, component: 'compactor', kind: 'StatefulSet', ...s.compactor, args: target('compactor'), gossip: true, terminationGracePeriodSeconds: 900, serviceName: false, pdb: true });
-    storeComponent(ctx, { ...common, component: 'ruler', kind: 'Deployment', ...s.ruler, args: target('ruler'), ...kafka, extraConfig: [rulesMount], gossip: true, terminationGracePeriodSeconds: 600, serviceName: false, pdb: true });
+    storeComponent(ctx, { ...common, component: 'ruler', kind: 'Deployment', ...s.ruler, args: [...target('ruler'), ...kafkaArgs], ...kafka, extraConfig: [rulesMount], gossip: true, terminationGracePeriodSeconds: 600, serviceName: false, pdb: true });
     // The ruler's own read path: the same targets, pointed at the ruler query-scheduler by flag.
     const rulerScheduler = `mimir-ruler-query-scheduler-headless.${ns}.svc.cluster.local:${PORTS.grpc}`;
-    storeComponent(ctx, { ...common, component: 'ruler-query-frontend', kind: 'Deployment', ...s.rulerQueryFrontend, args: [...target('query-frontend'), `-query-frontend.scheduler-address=${rulerScheduler}`, ...QUERY_FRONTEND_SHUTDOWN], ...kafka, gossip: true, terminationGracePeriodSeconds: QUERY_FRONTEND_GRACE_SECONDS, serviceName: false, headless: true, pdb: true });
+    storeComponent(ctx, { ...common, component: 'ruler-query-frontend', kind: 'Deployment', ...s.rulerQueryFrontend, args: [...target('query-frontend'), `-query-frontend.scheduler-address=${rulerScheduler}`, ...QUERY_FRONTEND_SHUTDOWN, ...kafkaArgs], ...kafka, gossip: true, terminationGracePeriodSeconds: QUERY_FRONTEND_GRACE_SECONDS, serviceName: false, headless: true, pdb: true });
     storeComponent(ctx, { ...common, component: 'ruler-query-scheduler', kind: 'Deployment', ...s.rulerQueryScheduler, args: target('query-scheduler'), gossip: false, terminationGracePeriodSeconds: 180, serviceName: false, headless: true, headlessPublishNotReady: true, pdb: true });
-    storeComponent(ctx, { ...common, component: 'ruler-querier', kind: 'Deployment', ...s.rulerQuerier, args: [...target('querier'), `-querier.scheduler-address=${rulerScheduler}`], ...kafka, gossip: true, terminationGracePeriodSeconds: 180, serviceName: false, pdb: true });
+    storeComponent(ctx, { ...common, component: 'ruler-querier', kind: 'Deployment', ...s.rulerQuerier, args: [...target('querier'), `-querier.scheduler-address=${rulerScheduler}`, ...kafkaArgs], ...kafka, gossip: true, terminationGracePeriodSeconds: 180, serviceName: false, pdb: true });
     storeComponent(ctx, { ...common, component: 'alertmanager', kind: 'StatefulSet', ...s.alertmanager, args: target('alertmanager'), gossip: true, terminationGracePeriodSeconds: 900, pdb: true });
   },
 };
