@@ -1,0 +1,44 @@
+import { DOWNSCALE_PROCEDURES, baseComponent, downscaleMessage, downscaleProcedure } from '../../constructs/stores/downscaleProcedures';
+import { renderedEnvironments } from '../support/render';
+import { STORES } from './helpers';
+
+/** Every StatefulSet the stores render, in every environment: `<store>/<component label>`. */
+const rendered = renderedEnvironments().flatMap((r) =>
+  STORES.flatMap((store) =>
+    (r.objects.get(store) ?? [])
+      .filter((o) => o.kind === 'StatefulSet')
+      .map((o) => ({ env: r.env.name, store, name: o.metadata.name, component: o.metadata.labels!['app.kubernetes.io/component'] })),
+  ),
+);
+
+describe('downscale procedures', () => {
+  test('every StatefulSet of the stores, in every environment, has an upstream procedure', () => {
+    expect(rendered.length).toBeGreaterThan(0);
+    expect(rendered.filter((s) => !downscaleProcedure(s.store, s.component)).map((s) => `${s.env} ${s.name}`)).toEqual([]);
+  });
+
+  test('the table has no entry for a StatefulSet MOP does not render', () => {
+    const used = new Set(rendered.map((s) => `${s.store}/${baseComponent(s.component)}`));
+    const listed = STORES.flatMap((store) => Object.keys(DOWNSCALE_PROCEDURES[store]).map((c) => `${store}/${c}`));
+    expect(listed.filter((k) => !used.has(k))).toEqual([]);
+  });
+
+  test('every entry is one line with an upstream source; ingesters, live-stores and block-builders lose data without it', () => {
+    for (const store of STORES) {
+      for (const [component, p] of Object.entries(DOWNSCALE_PROCEDURES[store])) {
+        expect({ component, oneLine: !p.procedure.includes('\n') && p.procedure.length > 20, source: /^grafana\/(mimir|tempo|loki) /.test(p.source) }).toEqual({ component, oneLine: true, source: true });
+      }
+    }
+    for (const [store, component] of [['mimir', 'ingester'], ['loki', 'ingester'], ['tempo', 'live-store'], ['tempo', 'block-builder']]) {
+      expect(downscaleProcedure(store, component)!.losesData).toBe(true);
+    }
+  });
+
+  test('the guard message names the StatefulSet, the change and the procedure; zone suffixes resolve', () => {
+    const msg = downscaleMessage('mimir', 'ingester-zone-b', 'mimir-ingester-zone-b', 3, 2)!;
+    expect(msg).toMatch(/^mimir-ingester-zone-b: replicas 3 → 2: POST \/ingester\/prepare-partition-downscale/);
+    expect(msg).toMatch(/--allow-destructive/);
+    expect(downscaleMessage('alloy', 'gateway', 'alloy-gateway', 3, 2)).toBeUndefined();
+    expect(baseComponent('live-store-zone-a')).toBe('live-store');
+  });
+});
