@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { PROJECT_ROOT } from '../support/paths';
 import { DOWNSCALE_PROCEDURES, baseComponent, downscaleMessage, downscaleProcedure } from '../../constructs/stores/downscaleProcedures';
 import { renderedEnvironments } from '../support/render';
 import { STORES } from './helpers';
@@ -32,6 +35,16 @@ describe('downscale procedures', () => {
     for (const [store, component] of [['mimir', 'ingester'], ['loki', 'ingester'], ['tempo', 'live-store'], ['tempo', 'block-builder']]) {
       expect(downscaleProcedure(store, component)!.losesData).toBe(true);
     }
+  });
+
+  test('docs/stores.md describes the procedure of every entry', () => {
+    const doc = fs.readFileSync(path.join(PROJECT_ROOT, 'docs/stores.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Scaling down'));
+    for (const store of STORES) for (const component of Object.keys(DOWNSCALE_PROCEDURES[store])) {
+      if (component === 'monolithic') continue;
+      expect({ entry: `${store} ${component}`, documented: section.includes(`**${store} ${component}**`) }).toEqual({ entry: `${store} ${component}`, documented: true });
+    }
+    expect(section).toMatch(/single-process stores of dev cannot be scaled down/);
   });
 
   test('the guard message names the StatefulSet, the change and the procedure; zone suffixes resolve', () => {
