@@ -132,3 +132,28 @@ export function downscaleMessage(store: string, componentLabel: string, name: st
   const p = downscaleProcedure(store, componentLabel);
   return p && `${name}: replicas ${from} → ${to}: ${p.procedure} (${p.source}); rerun with --allow-destructive once done`;
 }
+
+interface StatefulSetLike {
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Readonly<Record<string, string>> };
+  readonly spec?: unknown;
+}
+
+/**
+ * For the dangerous-change guard: one message per store StatefulSet whose replicas the new render lowers, naming the
+ * upstream procedure. `before` and `after` are the rendered objects of one environment (old and new `dist/`).
+ */
+export function storeDownscales(before: readonly StatefulSetLike[], after: readonly StatefulSetLike[]): string[] {
+  const replicas = (o: StatefulSetLike) => (o.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+  const id = (o: StatefulSetLike) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const old = new Map(before.filter((o) => o.kind === 'StatefulSet').map((o) => [id(o), o]));
+  const out: string[] = [];
+  for (const o of after.filter((x) => x.kind === 'StatefulSet')) {
+    const prev = old.get(id(o));
+    if (!prev || replicas(o) >= replicas(prev)) continue;
+    const labels = o.metadata.labels ?? {};
+    const msg = downscaleMessage(labels['app.kubernetes.io/name'] ?? '', labels['app.kubernetes.io/component'] ?? '', o.metadata.name, replicas(prev), replicas(o));
+    if (msg) out.push(msg);
+  }
+  return out.sort();
+}

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PROJECT_ROOT } from '../support/paths';
-import { DOWNSCALE_PROCEDURES, baseComponent, downscaleMessage, downscaleProcedure } from '../../constructs/stores/downscaleProcedures';
+import { DOWNSCALE_PROCEDURES, baseComponent, downscaleMessage, downscaleProcedure, storeDownscales } from '../../constructs/stores/downscaleProcedures';
+import { inputOf, render } from './helpers';
 import { renderedEnvironments } from '../support/render';
 import { STORES } from './helpers';
 
@@ -53,5 +54,18 @@ describe('downscale procedures', () => {
     expect(msg).toMatch(/--allow-destructive/);
     expect(downscaleMessage('alloy', 'gateway', 'alloy-gateway', 3, 2)).toBeUndefined();
     expect(baseComponent('live-store-zone-a')).toBe('live-store');
+  });
+
+  test('a smaller workload profile yields one message per shrunk store StatefulSet, each naming its procedure', () => {
+    const production = inputOf('production');
+    const before = [...render(production).objects.values()].flat();
+    const smaller = { ...production, workload: { ...production.workload, activeSeries: production.workload.activeSeries / 3, spansPerSecond: production.workload.spansPerSecond / 4 } };
+    const after = [...render(smaller).objects.values()].flat();
+    const messages = storeDownscales(before, after);
+    expect(messages.some((m) => m.startsWith('mimir-ingester-zone-a: replicas 3 → 1: POST /ingester/prepare-partition-downscale'))).toBe(true);
+    expect(messages.some((m) => m.startsWith('tempo-live-store-zone-a:') && m.includes('/live-store/prepare-partition-downscale'))).toBe(true);
+    expect(messages.some((m) => m.startsWith('tempo-block-builder:'))).toBe(true);
+    expect(storeDownscales(before, before)).toEqual([]);
+    expect(storeDownscales(after, before)).toEqual([]);
   });
 });
