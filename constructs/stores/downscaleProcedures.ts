@@ -127,6 +127,15 @@ export function downscaleProcedure(store: string, componentLabel: string): Downs
   return table?.[baseComponent(componentLabel)];
 }
 
+/**
+ * The procedure as one sentence with its source, for synth's guard (main's `constructs/stores/procedures.ts`
+ * `downscaleProcedure(app, component)` can return this, falling back to its generic text when undefined).
+ */
+export function downscaleProcedureText(app: string, componentLabel: string): string | undefined {
+  const p = downscaleProcedure(app, componentLabel);
+  return p && `${p.procedure} (${p.source}; docs/stores.md, "Scaling down")`;
+}
+
 /** The guard's message for one refused decrease: the StatefulSet, the change, and the upstream procedure. */
 export function downscaleMessage(store: string, componentLabel: string, name: string, from: number, to: number): string | undefined {
   const p = downscaleProcedure(store, componentLabel);

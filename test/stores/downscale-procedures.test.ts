@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PROJECT_ROOT } from '../support/paths';
-import { DOWNSCALE_PROCEDURES, baseComponent, downscaleMessage, downscaleProcedure, storeDownscales } from '../../constructs/stores/downscaleProcedures';
+import { DOWNSCALE_PROCEDURES, baseComponent, downscaleMessage, downscaleProcedure, downscaleProcedureText, storeDownscales } from '../../constructs/stores/downscaleProcedures';
 import { inputOf, render } from './helpers';
 import { renderedEnvironments } from '../support/render';
 import { STORES } from './helpers';
@@ -54,6 +54,8 @@ describe('downscale procedures', () => {
     expect(msg).toMatch(/--allow-destructive/);
     expect(downscaleMessage('alloy', 'gateway', 'alloy-gateway', 3, 2)).toBeUndefined();
     expect(baseComponent('live-store-zone-a')).toBe('live-store');
+    expect(downscaleProcedureText('loki', 'ingester-zone-c')).toMatch(/^POST \/ingester\/shutdown\?flush=true .*wal\.md.*"Scaling down"\)$/);
+    expect(downscaleProcedureText('grafana', 'grafana')).toBeUndefined();
   });
 
   test('a smaller workload profile yields one message per shrunk store StatefulSet, each naming its procedure', () => {
