@@ -189,10 +189,7 @@ export interface StoreComponentProps {
   readonly rollout?: ZoneRollout;
   /** The headless Service lists pods before they are ready (query-schedulers: frontends and queriers connect early). */
   readonly headlessPublishNotReady?: boolean;
-  /** Lifecycle hooks of the container (Loki ingesters' scale-down flush is a procedure, not a hook; see docs/stores.md). */
-  readonly lifecycle?: k8s.Lifecycle;
 }
-
 
 /**
  * Renders one store component with restricted security, `/ready` readiness on `http-metrics`, a config checksum,
@@ -250,7 +247,6 @@ export function storeComponent(ctx: ComponentContext, p: StoreComponentProps): v
       resources: p.resources,
       readiness: httpProbe('/ready', 'http-metrics', { initialDelaySeconds: p.readinessInitialDelaySeconds ?? 15, timeoutSeconds: 1 }),
       volumeMounts,
-      lifecycle: p.lifecycle,
     });
     const pod = {
       id,
@@ -309,7 +305,7 @@ export interface StoreFoundation {
   target(target: string): string[];
 }
 
-/** Where each store's runtime file is mounted; the main config names it (`runtimeConfigPath`). */
+/** The runtime file's path in every pod of a store, as its main config names it. */
 export function runtimeConfigPath(store: Store): string {
   return `/etc/${store}-runtime/${RUNTIME_FILE}`;
 }
