@@ -5,7 +5,8 @@ import { Environment } from '../environments';
  * The validation harness accepts references to exactly these.
  */
 export function operatorProvided(env: Environment): { secrets: readonly string[]; namespaces: readonly string[] } {
-  const secrets = [env.storage.credentialsSecret, env.kafka?.saslSecret].filter((s): s is string => !!s);
+  const tls = env.kafka?.mimirTls;
+  const secrets = [env.storage.credentialsSecret, env.kafka?.saslSecret, tls?.caSecret, tls?.clientCertSecret].filter((s): s is string => !!s);
   // Application namespaces belong to the teams that run them; MOP only adds canary analysis objects to them.
   const appNamespaces = env.slos.map((s) => s.namespace);
   return { secrets: [...new Set(secrets)].sort(), namespaces: [...new Set([env.argocd.namespace, ...appNamespaces])].sort() };

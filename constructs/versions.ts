@@ -12,6 +12,8 @@ export const VERSIONS = {
   tempo: { image: 'grafana/tempo', tag: '3.0.3' },
   loki: { image: 'grafana/loki', tag: '3.7.6' },
   grafana: { image: 'grafana/grafana', tag: '13.2.0' },
+  /** Zone-by-zone rollouts of the stores' multi-zone StatefulSets (operations/rollout-operator/images.libsonnet @v0.38.1). */
+  rolloutOperator: { image: 'grafana/rollout-operator', tag: 'v0.38.1' },
   /** Demo workload of the canary-analysis experiment (stefanprodan/podinfo, serves /readyz and /healthz on :9898). */
   podinfo: { image: 'ghcr.io/stefanprodan/podinfo', tag: '6.14.1' },
 } as const;

@@ -21,6 +21,7 @@ export type BucketNames = NonNullable<StorageConfig['buckets']>;
 export type S3Settings = NonNullable<StorageConfig['s3']>;
 export type AzureSettings = NonNullable<StorageConfig['azure']>;
 export type KafkaConfig = NonNullable<EnvironmentInput['kafka']>;
+export type KafkaTlsConfig = NonNullable<KafkaConfig['mimirTls']>;
 export type RetentionConfig = EnvironmentInput['retention'];
 export type WorkloadProfile = EnvironmentInput['workload'];
 export type InstrumentationConfig = EnvironmentInput['instrumentation'];

@@ -35,6 +35,8 @@ export const production: EnvironmentInput = {
     tempoTopic: 'mop-production-tempo-ingest',
     partitions: 12,
     saslSecret: 'mop-kafka-sasl',
+    // Mimir over TLS to the brokers' TLS listener; Tempo 3.0.3 has no Kafka TLS and keeps the SASL listener above.
+    mimirTls: { address: 'kafka-bootstrap.kafka.svc:9094', caSecret: 'mop-kafka-ca' },
   },
   retention: { metrics: '400d', traces: '30d', logs: '90d' },
   tenant: 'production',

@@ -10,6 +10,7 @@ import {
   dnsLabelProblem,
   dnsSubdomainProblem,
   goDurationSeconds,
+  hostProblem,
   kafkaTopicProblem,
   parseHostPort,
   prometheusDurationSeconds,
@@ -155,8 +156,32 @@ const kafka = fields(
     tempoTopic: text('a Kafka topic name', kafkaTopicProblem),
     /** Partitions of the topics (upstream: at least the number of ingesters / live-stores per zone). */
     partitions: num(1, 10000, true),
-    /** Secret holding `username` and `password` for SASL/PLAIN. */
+    /** Secret holding `username` and `password` for SASL (in the Mimir and Tempo namespaces). */
     saslSecret: z.optional(objectName()),
+    /**
+     * SASL mechanism Mimir uses with `saslSecret` (default PLAIN). Tempo 3.0.3 has no mechanism setting (PLAIN only),
+     * so with distributed Tempo only PLAIN is accepted.
+     */
+    saslMechanism: z.optional(oneOf(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])),
+    /**
+     * TLS from Mimir to Kafka (Mimir 3.1+). Tempo 3.0.3 has no Kafka TLS client settings, so Tempo keeps `address`
+     * (a plaintext or SASL_PLAINTEXT listener) and Mimir connects to `mimirTls.address`.
+     */
+    mimirTls: z.optional(
+      fields(
+        {
+          /** The TLS listener, `host:port[,host:port]`; required when distributed Tempo shares this Kafka. Default `address`. */
+          address: z.optional(brokerList()),
+          /** Secret (in the Mimir namespace) with `ca.crt`, the CA that signed the brokers' certificates; omit for the system roots. */
+          caSecret: z.optional(objectName()),
+          /** `kubernetes.io/tls` Secret (in the Mimir namespace) with `tls.crt` and `tls.key`, for mutual TLS. */
+          clientCertSecret: z.optional(objectName()),
+          /** The name expected on the brokers' certificate, when it differs from the address's host. */
+          serverName: z.optional(text('a DNS name', hostProblem)),
+        },
+        'TLS from Mimir to Kafka',
+      ),
+    ),
   },
   'an existing Kafka: address, mimirTopic, tempoTopic and partitions',
 );

@@ -63,6 +63,9 @@ const EXPERIMENTS_OF_ROLE = {
   global: { experiments: ['serviceDependencyGraph', 'databaseProfiling'], where: 'the global environment (its dashboards and Mimir rules render there)' },
 } as const;
 
+const NO_TEMPO_KAFKA_TLS =
+  'the pinned Tempo (3.0.3) has no Kafka TLS client settings (ingest.kafka has none), so Tempo connects to a plaintext or SASL_PLAINTEXT listener; use kafka.mimirTls for Mimir (docs/stores.md)';
+
 const DAY = 86400;
 /** Longest window an SLO burn-rate alert reads (constructs/slo: the 3d long window of the slow-burn ticket). */
 const LONGEST_SLO_ALERT_WINDOW_SECONDS = 3 * DAY;
@@ -121,6 +124,16 @@ function checkRules(e: EnvironmentInput, fail: (field: string, value: unknown, a
   if (needsKafka && !e.kafka) fail('kafka', undefined, 'distributed Mimir 3 and Tempo 3 ingest through an existing Kafka: set address, mimirTopic, tempoTopic and partitions');
   if (!needsKafka && e.kafka) fail('kafka', e.kafka, 'is only used by distributed Mimir or Tempo; remove it');
   if (e.kafka && e.kafka.mimirTopic === e.kafka.tempoTopic) fail('kafka.tempoTopic', e.kafka.tempoTopic, 'must differ from kafka.mimirTopic (Mimir and Tempo records do not mix)');
+  if (e.kafka?.saslMechanism !== undefined) {
+    const mechanism = e.kafka.saslMechanism;
+    if (!e.kafka.saslSecret) fail('kafka.saslMechanism', mechanism, 'needs kafka.saslSecret (the username and password)');
+    if (mechanism !== 'PLAIN' && e.stores.tempo === 'distributed') {
+      fail('kafka.saslMechanism', mechanism, 'must be PLAIN while distributed Tempo shares this Kafka: Tempo 3.0.3 authenticates with SASL/PLAIN only (ingest.kafka has sasl_username and sasl_password, no mechanism)');
+    }
+  }
+  if (e.kafka?.mimirTls && e.kafka.mimirTls.address === undefined && e.stores.tempo === 'distributed') {
+    fail('kafka.mimirTls.address', undefined, `is required while distributed Tempo shares this Kafka: ${NO_TEMPO_KAFKA_TLS}, so kafka.address stays that listener and Mimir needs the TLS listener's address`);
+  }
 
   const retentionRule = {
     metrics: 'Mimir compactor_blocks_retention_period',
@@ -220,8 +233,9 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     throw new EnvironmentConfigError(name, field, problemOf(value, allowed));
   };
 
-  if (valueAt(raw, ['kafka', 'tlsSecret']) !== undefined) {
-    fail('kafka.tlsSecret', valueAt(raw, ['kafka', 'tlsSecret']), 'is not supported: the pinned Tempo (3.0.3) has no Kafka TLS settings, so MOP connects to a plaintext or SASL/PLAIN listener (docs/stores.md)');
+  for (const field of ['tlsSecret', 'tempoTls']) {
+    const value = valueAt(raw, ['kafka', field]);
+    if (value !== undefined) fail(`kafka.${field}`, value, `is not supported: ${NO_TEMPO_KAFKA_TLS}`);
   }
   const parsed = environmentSchema.safeParse(raw);
   if (!parsed.success) {

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Environment } from '../../environments';
-import { Application } from '../../imports/argocd-application-argoproj.io';
+import { Application, ApplicationSpecIgnoreDifferences } from '../../imports/argocd-application-argoproj.io';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
 import { compareStrings, platformLabels } from '../base';
 import { PLATFORM_COMPONENT } from '../platform';
@@ -17,6 +17,8 @@ export const SYNC_WAVES: Readonly<Record<string, number>> = {
   mimir: 1,
   tempo: 1,
   loki: 1,
+  /** In the store namespaces, with the stores: their zone StatefulSets are OnDelete and wait for it. */
+  'rollout-operator': 1,
   alloy: 2,
   obi: 3,
   grafana: 4,
@@ -27,7 +29,7 @@ export const SYNC_WAVES: Readonly<Record<string, number>> = {
 /** Client-side apply keeps a last-applied annotation, capped at 256 KiB; objects near it need server-side apply. */
 const SERVER_SIDE_APPLY_BYTES = 128 * 1024;
 const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass']);
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'MutatingWebhookConfiguration']);
 
 export function applicationName(env: Environment, component: string): string {
   return `mop-${env.name}-${component}`;
@@ -46,6 +48,16 @@ function kindsOf(objects: readonly KubeObject[]): { group: string; kind: string 
   for (const o of objects) seen.set(`${groupOf(o.apiVersion)}/${o.kind}`, { group: groupOf(o.apiVersion), kind: o.kind });
   return [...seen.values()].sort((a, b) => compareStrings(`${a.group}/${a.kind}`, `${b.group}/${b.kind}`));
 }
+
+/**
+ * Fields another controller writes after Argo CD applies an object: Argo CD would report them as drift and selfHeal
+ * would revert them (argo-cd v3.5.1 docs/user-guide/diffing.md). `RespectIgnoreDifferences=true` keeps them on sync
+ * too (docs/user-guide/sync-options.md).
+ */
+const IGNORE_DIFFERENCES: Readonly<Record<string, ApplicationSpecIgnoreDifferences[]>> = {
+  // The rollout-operator injects its self-signed CA into its webhook configuration (ADR 0012).
+  'rollout-operator': [{ group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] }],
+};
 
 const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
 
@@ -85,6 +97,7 @@ export function argoCd(
     const wave = SYNC_WAVES[component];
     if (wave === undefined) throw new Error(`environment "${env.name}": component "${component}" has no sync wave in constructs/argocd/index.ts`);
     const large = (largestObject.get(component) ?? 0) > SERVER_SIDE_APPLY_BYTES;
+    const ignoreDifferences = IGNORE_DIFFERENCES[component];
     new Application(chart, `Application-${component}`, {
       metadata: {
         name: applicationName(env, component),
@@ -97,9 +110,10 @@ export function argoCd(
         project: argo.project,
         source: { repoUrl: argo.repoURL, targetRevision: argo.targetRevision, path: path(component), directory: { recurse: false } },
         destination: { server: argo.destinationServer },
+        ignoreDifferences,
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
-          syncOptions: ['PruneLast=true', 'FailOnSharedResource=true', ...(large ? ['ServerSideApply=true'] : [])],
+          syncOptions: ['PruneLast=true', 'FailOnSharedResource=true', ...(large ? ['ServerSideApply=true'] : []), ...(ignoreDifferences ? ['RespectIgnoreDifferences=true'] : [])],
           retry: RETRY,
         },
       },

@@ -129,6 +129,8 @@ function podTemplate(ctx: ComponentContext, p: PodProps): k8s.PodTemplateSpec {
 export interface DeploymentProps extends PodProps {
   readonly replicas: number;
   readonly maxUnavailable?: number;
+  /** Default 1; 0 where two replicas must never run at once (the rollout-operator). */
+  readonly maxSurge?: number;
 }
 
 export function deployment(ctx: ComponentContext, p: DeploymentProps): k8s.KubeDeployment {
@@ -140,7 +142,7 @@ export function deployment(ctx: ComponentContext, p: DeploymentProps): k8s.KubeD
       selector: { matchLabels: selectorLabels(ctx.env, p.id) },
       strategy: {
         type: 'RollingUpdate',
-        rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(p.maxUnavailable ?? (p.replicas > 1 ? 1 : 0)), maxSurge: k8s.IntOrString.fromNumber(1) },
+        rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(p.maxUnavailable ?? (p.replicas > 1 ? 1 : 0)), maxSurge: k8s.IntOrString.fromNumber(p.maxSurge ?? 1) },
       },
       template: podTemplate(ctx, p),
     },
@@ -155,11 +157,19 @@ export interface StatefulSetProps extends PodProps {
   readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /** `OnDelete` for zone-by-zone rollouts driven from outside; default RollingUpdate. */
   readonly updateStrategy?: 'RollingUpdate' | 'OnDelete';
+  /** Extra labels and annotations on the StatefulSet object itself (what the rollout-operator reads). */
+  readonly objectLabels?: Record<string, string>;
+  readonly objectAnnotations?: Record<string, string>;
 }
 
 export function statefulSet(ctx: ComponentContext, p: StatefulSetProps): k8s.KubeStatefulSet {
+  const metadata = meta(ctx, p.id, p.name, p.namespace);
   return new k8s.KubeStatefulSet(ctx.chart, `StatefulSet-${p.name}`, {
-    metadata: meta(ctx, p.id, p.name, p.namespace),
+    metadata: {
+      ...metadata,
+      labels: { ...metadata.labels, ...(p.objectLabels ?? {}) },
+      annotations: p.objectAnnotations && Object.keys(p.objectAnnotations).length ? p.objectAnnotations : undefined,
+    },
     spec: {
       replicas: p.replicas,
       revisionHistoryLimit: 5,

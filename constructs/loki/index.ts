@@ -2,7 +2,8 @@ import { Environment } from '../../environments';
 import { toYaml } from '../base';
 import { PORTS } from '../endpoints';
 import { ComponentDefinition } from '../platform';
-import { clusterLabel, gossipJoin, storeComponent, storeFoundation, zones } from '../stores/common';
+import { clusterLabel, gossipJoin, runtimeConfigPath, storeComponent, storeFoundation, zones } from '../stores/common';
+import { zoneRollout } from '../stores/rollout';
 import { lokiSizing } from '../stores/sizing';
 import { lokiStorage } from '../stores/storage';
 
@@ -17,20 +18,32 @@ function schema(objectStore: string): Obj {
 }
 
 function shared(env: Environment): Obj {
-  const w = env.workload;
-  // Per-tenant ingestion limit from the profile: average MB/s × 10 for bursts (defaults are 4 MB/s, 6 MB burst).
-  const avgMBps = (w.logsGBPerDay * 1000) / 86400;
   return {
     auth_enabled: true,
     server: { http_listen_port: PORTS.lokiHttp, grpc_listen_port: PORTS.grpc, log_level: 'info' },
     analytics: { reporting_enabled: false },
-    limits_config: {
-      retention_period: env.retention.logs,
-      allow_structured_metadata: true,
-      ingestion_rate_mb: Math.max(4, Math.ceil(avgMBps * 3)),
-      ingestion_burst_size_mb: Math.max(6, Math.ceil(avgMBps * 10)),
-    },
+    limits_config: { allow_structured_metadata: true },
+    // Per-tenant limits live in the runtime file (`-runtime-config.file`, reloaded every 10s; configuration.md
+    // "Runtime Configuration file"), so a limit edit restarts nothing.
+    runtime_config: { file: runtimeConfigPath('loki') },
     memberlist: { cluster_label: clusterLabel(env, 'loki'), join_members: [gossipJoin(env, 'loki')], bind_port: PORTS.gossip },
+  };
+}
+
+/**
+ * The runtime-config file: the tenant's retention and ingestion limit from the profile (average MB/s × 3, × 10 for
+ * bursts; the defaults are 4 MB/s and a 6 MB burst). `overrides.<tenant>` takes `limits_config` keys.
+ */
+export function lokiRuntimeConfig(env: Environment): Obj {
+  const avgMBps = (env.workload.logsGBPerDay * 1000) / 86400;
+  return {
+    overrides: {
+      [env.tenant]: {
+        retention_period: env.retention.logs,
+        ingestion_rate_mb: Math.max(4, Math.ceil(avgMBps * 3)),
+        ingestion_burst_size_mb: Math.max(6, Math.ceil(avgMBps * 10)),
+      },
+    },
   };
 }
 
@@ -67,8 +80,10 @@ export function lokiDistributedConfig(env: Environment): Obj {
     },
     schema_config: schema(storage.objectStore),
     ingester: { lifecycler: { ring: { zone_awareness_enabled: env.zoneAware } } },
-    storage_config: { tsdb_shipper: { index_gateway_client: { server_address: `dns:///${svc('loki-index-gateway-headless')}:${PORTS.grpc}` } } },
-    frontend: { scheduler_address: `${svc('loki-query-scheduler-headless')}:${PORTS.grpc}` },
+    // `dns+` resolves every index-gateway pod behind the headless Service, as the chart's loki.indexGatewayAddress.
+    storage_config: { tsdb_shipper: { index_gateway_client: { server_address: `dns+${svc('loki-index-gateway-headless')}:${PORTS.grpc}` } } },
+    // Live tail: the query-frontend proxies tail requests to the queriers (chart values.yaml loki.frontend.tail_proxy_url).
+    frontend: { scheduler_address: `${svc('loki-query-scheduler-headless')}:${PORTS.grpc}`, tail_proxy_url: `http://${svc('loki-querier')}:${PORTS.lokiHttp}` },
     frontend_worker: { scheduler_address: `${svc('loki-query-scheduler-headless')}:${PORTS.grpc}` },
     compactor: { working_directory: `${DATA}/compactor`, retention_enabled: true, delete_request_store: storage.objectStore },
   };
@@ -83,7 +98,7 @@ export const loki: ComponentDefinition = {
   name: 'loki',
   build(ctx) {
     const env = ctx.env;
-    const { common, target } = storeFoundation(ctx, 'loki', { configYaml: lokiConfigYaml(env), dataMountPath: DATA, httpPort: PORTS.lokiHttp });
+    const { common, target } = storeFoundation(ctx, 'loki', { configYaml: lokiConfigYaml(env), runtimeYaml: toYaml(lokiRuntimeConfig(env)), dataMountPath: DATA, httpPort: PORTS.lokiHttp });
 
     if (env.stores.loki === 'monolithic') {
       storeComponent(ctx, {
@@ -110,18 +125,24 @@ export const loki: ComponentDefinition = {
       component: 'ingester',
       kind: 'StatefulSet',
       ...s.ingester,
-      args: target('ingester'),
+      // As the chart's zone ingesters (templates/ingester/statefulset-ingester-zone-a.yaml): keep the instance and its
+      // tokens in the ring across restarts (tokens file on the PVC), so a restart does not re-shard streams.
+      args: [...target('ingester'), '-ingester.unregister-on-shutdown=false', `-ingester.tokens-file-path=${DATA}/ring-tokens`],
       zones: zones(env),
       zoneArgs: (z) => [`-ingester.availability-zone=${z.name}`],
+      rollout: zoneRollout('loki', 'ingester', s.ingester.replicas),
       gossip: true,
-      // Ingesters flush their chunks to object storage on shutdown (helm: 300 s; ksonnet: 4800 s).
-      terminationGracePeriodSeconds: 1200,
+      // With the WAL on (the default), an ingester does not flush on shutdown (`ingester.wal.flush_on_shutdown`
+      // defaults to false): it replays its WAL when it restarts. Scale-downs flush explicitly (docs/stores.md).
+      // The chart's grace period.
+      terminationGracePeriodSeconds: 300,
       serviceName: false,
       pdb: true,
     });
-    storeComponent(ctx, { ...common, component: 'querier', kind: 'Deployment', ...s.querier, args: target('querier'), gossip: true, terminationGracePeriodSeconds: 30, serviceName: false, pdb: true });
+    // The Service the query-frontend proxies live tail to (`frontend.tail_proxy_url`).
+    storeComponent(ctx, { ...common, component: 'querier', kind: 'Deployment', ...s.querier, args: target('querier'), gossip: true, terminationGracePeriodSeconds: 30, pdb: true });
     storeComponent(ctx, { ...common, component: 'query-frontend', kind: 'Deployment', ...s.queryFrontend, args: target('query-frontend'), gossip: true, terminationGracePeriodSeconds: 30, pdb: true });
-    storeComponent(ctx, { ...common, component: 'query-scheduler', kind: 'Deployment', ...s.queryScheduler, args: target('query-scheduler'), gossip: true, terminationGracePeriodSeconds: 30, serviceName: false, headless: true, pdb: true });
+    storeComponent(ctx, { ...common, component: 'query-scheduler', kind: 'Deployment', ...s.queryScheduler, args: target('query-scheduler'), gossip: true, terminationGracePeriodSeconds: 30, serviceName: false, headless: true, headlessPublishNotReady: true, pdb: true });
     storeComponent(ctx, { ...common, component: 'index-gateway', kind: 'StatefulSet', ...s.indexGateway, args: target('index-gateway'), gossip: true, terminationGracePeriodSeconds: 300, serviceName: false, pdb: true });
     storeComponent(ctx, { ...common, component: 'compactor', kind: 'StatefulSet', ...s.compactor, args: target('compactor'), gossip: true, terminationGracePeriodSeconds: 300, pdb: false });
   },

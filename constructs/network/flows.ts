@@ -2,6 +2,7 @@ import { Environment, PlatformComponent } from '../../environments';
 import { platformScrapeTargets } from '../alloy/pipeline';
 import { Endpoint, PORTS, endpoints, httpsPort, objectStoragePort } from '../endpoints';
 import { CROSS_REGION_ACCESS_LABEL, globalRegions } from '../multi-region';
+import { ROLLOUT_OPERATOR, usesDownscaleWebhook, zoneAwareStores } from '../stores/rollout';
 
 /**
  * The traffic the architecture needs, as one graph. NetworkPolicies (`policies.ts`) and `docs/network-flows.md`
@@ -22,7 +23,9 @@ export type FlowSource =
   /** Pods in the host network namespace reach pods from node addresses, which a NetworkPolicy cannot name. */
   | { readonly kind: 'host-network'; readonly what: string }
   /** Namespaces the operator labels `mop.dev/grafana-access: "true"` (an ingress controller, a bastion). */
-  | { readonly kind: 'labelled-namespaces'; readonly label: string };
+  | { readonly kind: 'labelled-namespaces'; readonly label: string }
+  /** The Kubernetes API server calling an admission webhook, from control-plane addresses not known at render time. */
+  | { readonly kind: 'api-server' };
 
 export interface Flow {
   readonly id: string;
@@ -139,6 +142,16 @@ export function flows(env: Environment): Flow[] {
   for (const client of apiClients) {
     add({ id: `${client}-to-apiserver`, from: ns(client), to: { kind: 'external', what: 'Kubernetes API server', ports: [443, 6443] }, purpose: 'Kubernetes discovery and metadata' });
   }
+  // The rollout-operator in each store namespace with zone StatefulSets watches and patches through the API server;
+  // where it serves the prepare-downscale webhook, the API server calls it (ADR 0012).
+  for (const store of zoneAwareStores(env)) {
+    const namespace = n[store];
+    add({ id: `${namespace}-rollout-operator-to-apiserver`, from: ns(namespace), to: { kind: 'external', what: 'Kubernetes API server', ports: [443, 6443] }, purpose: 'the rollout-operator watches StatefulSets and pods and deletes pods zone by zone' });
+    if (usesDownscaleWebhook(store)) {
+      const webhook: Endpoint = { service: ROLLOUT_OPERATOR.name, namespace, portName: 'https', port: 443, scheme: 'tcp', path: '' };
+      add({ id: `apiserver-to-${namespace}-rollout-operator`, from: { kind: 'api-server' }, to: svc(webhook), purpose: "the API server calls the rollout-operator's prepare-downscale webhook" });
+    }
+  }
   if (env.storage.backend !== 'filesystem') {
     for (const store of storeNamespaces) {
       add({ id: `${store}-to-object-storage`, from: ns(store), to: { kind: 'external', what: `${env.storage.backend} object storage`, ports: [objectStoragePort(env)] }, purpose: 'blocks, chunks and traces in object storage' });
@@ -146,7 +159,9 @@ export function flows(env: Environment): Flow[] {
   }
   if (env.kafka) {
     for (const store of [n.mimir, n.tempo].filter((x) => storeNamespaces.includes(x))) {
-      add({ id: `${store}-to-kafka`, from: ns(store), to: { kind: 'external', what: `Kafka (${env.kafka.address})`, ports: kafkaPorts(env.kafka.address) }, purpose: 'ingest through the Kafka-compatible log' });
+      // Mimir uses its TLS listener when `kafka.mimirTls` names one; Tempo 3.0.3 has no Kafka TLS.
+      const address = store === n.mimir ? (env.kafka.mimirTls?.address ?? env.kafka.address) : env.kafka.address;
+      add({ id: `${store}-to-kafka`, from: ns(store), to: { kind: 'external', what: `Kafka (${address})`, ports: kafkaPorts(address) }, purpose: 'ingest through the Kafka-compatible log' });
     }
   }
   for (const namespace of env.platformNamespaces) add({ id: `${namespace}-dns`, from: ns(namespace), to: { kind: 'dns' }, purpose: 'cluster DNS' });

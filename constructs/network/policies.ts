@@ -62,7 +62,8 @@ function peerOf(from: FlowSource): k8s.NetworkPolicyPeer[] | undefined {
     case 'labelled-namespaces':
       return [{ namespaceSelector: { matchLabels: { [from.label]: 'true' } } }];
     case 'host-network':
-      // Node addresses are not known at render time: accept any source, on the listed ports only.
+    case 'api-server':
+      // Node and control-plane addresses are not known at render time: accept any source, on the listed ports only.
       return [{ ipBlock: { cidr: ANYWHERE } }];
   }
 }
@@ -141,7 +142,13 @@ export function networkPolicies(chart: Chart, env: Environment, objects: readonl
 /** `docs/network-flows.md`, generated on synth from the same graph. */
 export function networkFlowsMarkdown(plans: readonly { env: Environment; plan: NetworkPlan }[]): string {
   const describeSource = (f: FlowSource) =>
-    f.kind === 'namespace' ? `\`${f.namespace}\`` : f.kind === 'host-network' ? `${f.what} (node addresses)` : `namespaces labelled \`${f.label}: "true"\``;
+    f.kind === 'namespace'
+      ? `\`${f.namespace}\``
+      : f.kind === 'host-network'
+        ? `${f.what} (node addresses)`
+        : f.kind === 'api-server'
+          ? 'the Kubernetes API server (control-plane addresses)'
+          : `namespaces labelled \`${f.label}: "true"\``;
   const describeTarget = (t: FlowTarget) => {
     switch (t.kind) {
       case 'service':
@@ -162,7 +169,7 @@ export function networkFlowsMarkdown(plans: readonly { env: Environment; plan: N
     'Every MOP namespace denies all ingress and egress by default (`default-deny`). These are the only flows',
     'allowed: each is a rule of the `allow-egress` policy of its source namespace and of the `allow-ingress-<target>`',
     'policy of its target pods; every policy names the flows it implements in its `mop.dev/flows` annotation.',
-    'Flows to addresses outside the pod network (API server, kubelets, object storage, Kafka, the other clusters of a',
+    'Flows to and from addresses outside the pod network (API server, kubelets, object storage, Kafka, the other clusters of a',
     'multi-region deployment) are allowed by port to `0.0.0.0/0`, since their addresses are not known at render time;',
     'narrow them with your CNI if you can. Multi-region traffic arriving from the other clusters is admitted only from',
     'namespaces labelled `mop.dev/cross-region-access: "true"` (the ingress that terminates TLS for the exposed URLs;',

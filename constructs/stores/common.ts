@@ -23,12 +23,16 @@ import {
 } from '../base';
 import { PORTS } from '../endpoints';
 import { Software, imageOf } from '../versions';
+import { ZoneRollout, zoneRolloutMetadata } from './rollout';
 
 export type Store = 'mimir' | 'tempo' | 'loki';
 
 /** Pod label that makes a pod a member of its store's gossip ring; the gossip Service selects on it. */
 export const GOSSIP_LABEL = 'mop.dev/gossip-ring';
-/** Pod label shared by all zone StatefulSets of one component, so one PodDisruptionBudget spans the zones. */
+/**
+ * Pod label shared by all replicas (and all zone StatefulSets) of one component: Services and the PodDisruptionBudget
+ * select on it. The rollout-operator's own `rollout-group` label (`rollout.ts`) is set on multi-zone StatefulSets only.
+ */
 export const ROLLOUT_GROUP_LABEL = 'mop.dev/rollout-group';
 
 export const GOSSIP_PORT_NAME = 'gossip-ring';
@@ -146,6 +150,7 @@ export interface StorePort {
 /** One component of a store: a Deployment, or a StatefulSet (optionally one per zone). */
 export interface StoreComponentProps {
   readonly store: Store;
+  readonly runtime: RuntimeConfig;
   /** Component name, e.g. `ingester`; objects are named `<store>-<component>[-<zone>]`. */
   readonly component: string;
   /** Object name when it is not `<store>-<component>` (the monolithic StatefulSet is just `mimir`). */
@@ -157,6 +162,8 @@ export interface StoreComponentProps {
   readonly config: ConfigFiles;
   /** Extra ConfigMaps mounted read-only: volume name → mount path and files. */
   readonly extraConfig?: readonly { readonly files: ConfigFiles; readonly mountPath: string; readonly items?: k8s.KeyToPath[] }[];
+  /** Further volumes with their mount in the container (Secret files). */
+  readonly extraVolumes?: readonly { readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }[];
   readonly configMountPath: string;
   readonly dataMountPath: string;
   /** PVC size for StatefulSets; without it the data directory is an emptyDir. */
@@ -178,7 +185,10 @@ export interface StoreComponentProps {
   /** PodDisruptionBudget (maxUnavailable 1) over all replicas of the component, across zones. */
   readonly pdb: boolean;
   readonly env?: k8s.EnvVar[];
-  readonly updateStrategy?: 'RollingUpdate' | 'OnDelete';
+  /** Required with several zones: how the rollout-operator rolls and downscales them (zone StatefulSets are OnDelete). */
+  readonly rollout?: ZoneRollout;
+  /** The headless Service lists pods before they are ready (query-schedulers: frontends and queriers connect early). */
+  readonly headlessPublishNotReady?: boolean;
 }
 
 /**
@@ -202,11 +212,16 @@ export function storeComponent(ctx: ComponentContext, p: StoreComponentProps): v
     { name: 'data', mountPath: p.dataMountPath },
     { name: 'tmp', mountPath: '/tmp' },
     ...(p.extraConfig ?? []).map((c) => ({ name: c.files.name, mountPath: c.mountPath, readOnly: true })),
+    ...(p.extraVolumes ?? []).map((v) => v.mount),
+    { name: 'runtime', mountPath: p.runtime.mountPath, readOnly: true },
   ];
   const volumes: k8s.Volume[] = [
     p.config.volume('config'),
     { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
     ...(p.extraConfig ?? []).map((c) => ({ name: c.files.name, configMap: { name: c.files.name, items: c.items } })),
+    ...(p.extraVolumes ?? []).map((v) => v.volume),
+    // No checksum for the runtime file: the store reloads it (runtime_config), so an edit restarts nothing.
+    p.runtime.files.volume('runtime'),
   ];
   const persistent = p.kind === 'StatefulSet' && p.disk !== undefined;
   if (!persistent) volumes.push({ name: 'data', emptyDir: {} });
@@ -215,8 +230,12 @@ export function storeComponent(ctx: ComponentContext, p: StoreComponentProps): v
   for (const c of p.extraConfig ?? []) Object.assign(annotations, checksumAnnotation(c.files.name, c.files));
 
   const layouts: { suffix: string; zone?: Zone }[] = p.zones?.length ? p.zones.map((z) => ({ suffix: `-${z.name}`, zone: z })) : [{ suffix: '' }];
-  for (const { suffix, zone } of layouts) {
+  if (layouts.length > 1 && (p.kind !== 'StatefulSet' || !p.rollout)) {
+    throw new Error(`${base}: a component spread over zones is a set of StatefulSets rolled zone by zone (give it a rollout)`);
+  }
+  for (const [index, { suffix, zone }] of layouts.entries()) {
     const name = `${base}${suffix}`;
+    const zoned = zone && p.rollout ? zoneRolloutMetadata(base, name, p.rollout, index > 0 ? `${base}${layouts[index - 1].suffix}` : undefined) : undefined;
     const id: WorkloadIdentity = { software, component: `${p.component}${suffix}` };
     const c = container({
       name: p.component,
@@ -236,7 +255,7 @@ export function storeComponent(ctx: ComponentContext, p: StoreComponentProps): v
       containers: [c],
       volumes,
       annotations,
-      extraLabels: { ...group, ...(p.gossip ? { [GOSSIP_LABEL]: p.store } : {}) },
+      extraLabels: { ...group, ...(p.gossip ? { [GOSSIP_LABEL]: p.store } : {}), ...(zoned?.podLabels ?? {}) },
       terminationGracePeriodSeconds: p.terminationGracePeriodSeconds,
       affinity: zone ? zoneAffinity(zone) : undefined,
       topologySpreadConstraints: zone ? undefined : spread(env, id),
@@ -249,7 +268,10 @@ export function storeComponent(ctx: ComponentContext, p: StoreComponentProps): v
         replicas: p.replicas,
         serviceName: `${base}-headless`,
         volumeClaims: persistent ? [{ name: 'data', size: p.disk as string }] : undefined,
-        updateStrategy: p.updateStrategy,
+        // Zone StatefulSets are OnDelete: the rollout-operator deletes their pods zone by zone.
+        updateStrategy: zoned ? 'OnDelete' : 'RollingUpdate',
+        objectLabels: zoned?.objectLabels,
+        objectAnnotations: zoned?.objectAnnotations,
       });
     }
   }
@@ -262,27 +284,42 @@ export function storeComponent(ctx: ComponentContext, p: StoreComponentProps): v
     service(ctx, { id, name: p.serviceName ?? base, namespace, ports: servicePorts, selector });
   }
   if (p.headless || p.kind === 'StatefulSet') {
-    service(ctx, { id, name: `${base}-headless`, namespace, ports: servicePorts, selector, headless: true });
+    service(ctx, { id, name: `${base}-headless`, namespace, ports: servicePorts, selector, headless: true, publishNotReadyAddresses: p.headlessPublishNotReady });
   }
   const total = p.replicas * layouts.length;
   if (p.pdb && total > 1) podDisruptionBudget(ctx, id, base, namespace, 1, selector);
 }
 
+/** The store's runtime-config file (limits per tenant), in its own ConfigMap and reloaded by the store. */
+export interface RuntimeConfig {
+  readonly files: ConfigFiles;
+  readonly mountPath: string;
+  /** Path of the file inside the container, for `runtime_config.file` / `per_tenant_override_config`. */
+  readonly path: string;
+}
+
 export interface StoreFoundation {
   /** What every component of the store passes to `storeComponent`. */
-  readonly common: { store: Store; config: ConfigFiles; configMountPath: string; dataMountPath: string; httpPort: number };
+  readonly common: { store: Store; config: ConfigFiles; runtime: RuntimeConfig; configMountPath: string; dataMountPath: string; httpPort: number };
   /** The process arguments for a `-target`: the config file, with `${VAR}` expansion for the credentials. */
   target(target: string): string[];
 }
 
+/** The runtime file's path in every pod of a store, as its main config names it. */
+export function runtimeConfigPath(store: Store): string {
+  return `/etc/${store}-runtime/${RUNTIME_FILE}`;
+}
+const RUNTIME_FILE = 'runtime.yaml';
+
 /**
- * What every store starts with: its restricted namespace, its headless gossip Service, and its config files in one
- * ConfigMap (`<store>.yaml` plus `extraFiles`) mounted at `/etc/<store>`.
+ * What every store starts with: its restricted namespace, its headless gossip Service, its config files in one
+ * ConfigMap (`<store>.yaml` plus `extraFiles`) mounted at `/etc/<store>`, and its runtime-config file in the
+ * `<store>-runtime` ConfigMap mounted at `/etc/<store>-runtime` (not part of the pods' config checksum).
  */
 export function storeFoundation(
   ctx: ComponentContext,
   store: Store,
-  opts: { configYaml: string; extraFiles?: Record<string, string>; dataMountPath: string; httpPort: number },
+  opts: { configYaml: string; runtimeYaml: string; extraFiles?: Record<string, string>; dataMountPath: string; httpPort: number },
 ): StoreFoundation {
   const ns = ctx.env.namespaces[store];
   namespace(ctx, ns, 'restricted');
@@ -294,9 +331,16 @@ export function storeFoundation(
     namespace: ns,
     files: { [`${store}.yaml`]: opts.configYaml, ...(opts.extraFiles ?? {}) },
   });
+  const runtimeFiles = new ConfigFiles(ctx, {
+    id: { software: store, component: 'runtime-config' },
+    name: `${store}-runtime`,
+    namespace: ns,
+    files: { [RUNTIME_FILE]: opts.runtimeYaml },
+  });
+  const runtime: RuntimeConfig = { files: runtimeFiles, mountPath: `/etc/${store}-runtime`, path: runtimeConfigPath(store) };
   const base = [`-config.file=${configMountPath}/${store}.yaml`, '-config.expand-env=true'];
   return {
-    common: { store, config, configMountPath, dataMountPath: opts.dataMountPath, httpPort: opts.httpPort },
+    common: { store, config, runtime, configMountPath, dataMountPath: opts.dataMountPath, httpPort: opts.httpPort },
     target: (target) => [`-target=${target}`, ...base],
   };
 }

@@ -53,6 +53,9 @@ export const CAPACITY = {
     liveStoreMBps: 6, // 1 per 6–10 MB/s (lower bound); 1 CPU, 4–20 GB
     querierMBps: 2, // 1 per 1–2 MB/s (upper bound); 4–20 GB
     backendWorkerMBps: 5, // Tempo 2.10 compactor: 1 per 3–5 MB/s
+    // Memory per replica, the lower end of each published range (GB): distributor 2; live-store 4–20; block-builder
+    // 5–10; querier 4–20; query-frontend 4–20; backend-scheduler 1–2; backend-worker 1–2.
+    memoryGB: { distributor: 2, liveStore: 4, blockBuilder: 5, querier: 4, queryFrontend: 4, backendScheduler: 1, backendWorker: 1 },
   },
   loki: {
     // "<3 TB/day" tier: CPU, memory (GiB), replicas.
@@ -189,7 +192,6 @@ export const TEMPO_LIVE_STORE_ZONES = 2;
 export function tempoSizing(env: Environment): TempoSizing {
   const c = CAPACITY.tempo;
   const w = env.workload;
-  const gi = 1024 ** 3;
   const mbps = (w.spansPerSecond * w.bytesPerSpan) / 1e6;
   const distributors = replicasFor(mbps, c.distributorMBps, 2);
   const liveStores = replicasFor(mbps, c.liveStoreMBps, 1);
@@ -201,21 +203,24 @@ export function tempoSizing(env: Environment): TempoSizing {
   const q = share(mbps, queriers, c.querierMBps);
   const bw = share(mbps, workers, c.backendWorkerMBps);
   const g = share(mbps, generators, c.distributorMBps);
+  // Memory is the lower end of each range in size.md whatever the load (it depends on trace composition, not on
+  // the rate); CPU follows the share of a replica's published capacity the load uses.
+  const m = CAPACITY.tempo.memoryGB;
   return {
     mbPerSecond: mbps,
-    distributor: { replicas: distributors, resources: res(2 * d, 2 * GB * d) },
+    distributor: { replicas: distributors, resources: res(2 * d, m.distributor * GB) },
     liveStore: {
       zones: env.zoneAware ? TEMPO_LIVE_STORE_ZONES : 1,
       replicas: liveStores,
-      resources: res(1 * l, 4 * GB * l, 1.5, gi),
+      resources: res(1 * l, m.liveStore * GB),
       disk: '20Gi',
     },
     // One block-builder per active partition (one partition each); each consumes one live-store's share.
-    blockBuilder: { replicas: liveStores, resources: res(0.5 * l, 5 * GB * l, 1.5, gi) },
-    querier: { replicas: queriers, resources: res(0.5 * q, 4 * GB * q, 1.5, gi) },
-    queryFrontend: { replicas: 2, resources: res(0.5, 1 * GB) },
-    backendScheduler: { replicas: 1, resources: res(0.5, 1 * GB), disk: '10Gi' },
-    backendWorker: { replicas: workers, resources: res(0.5 * bw, 1 * GB * bw) },
+    blockBuilder: { replicas: liveStores, resources: res(0.5 * l, m.blockBuilder * GB) },
+    querier: { replicas: queriers, resources: res(0.5 * q, m.querier * GB) },
+    queryFrontend: { replicas: 2, resources: res(0.5, m.queryFrontend * GB) },
+    backendScheduler: { replicas: 1, resources: res(0.5, m.backendScheduler * GB), disk: '10Gi' },
+    backendWorker: { replicas: workers, resources: res(0.5 * bw, m.backendWorker * GB) },
     // Not in the sizing table: upstream jsonnet defaults (500m, 1Gi), one per 10 MB/s like the distributors.
     metricsGenerator: { replicas: generators, resources: res(0.5 * g, 1 * GB * g, 1.5, 512 * 1024 ** 2), disk: '10Gi' },
   };

@@ -3,7 +3,8 @@ import { toYaml } from '../base';
 import { PORTS, url } from '../endpoints';
 import { regionLabels } from '../multi-region';
 import { ComponentDefinition } from '../platform';
-import { ENV_VARS, clusterLabel, gossipJoin, kafkaEnv, placeholder, storeComponent, storeFoundation, toGoDuration, zones } from '../stores/common';
+import { ENV_VARS, clusterLabel, gossipJoin, kafkaEnv, placeholder, runtimeConfigPath, storeComponent, storeFoundation, toGoDuration, zones } from '../stores/common';
+import { zoneRollout } from '../stores/rollout';
 import { TEMPO_LIVE_STORE_ZONES, tempoSizing } from '../stores/sizing';
 import { tempoTraceStorage } from '../stores/storage';
 
@@ -11,9 +12,46 @@ const DATA = '/var/tempo';
 
 type Obj = Record<string, unknown>;
 
+/** Service graphs and span metrics (with exemplars); processors are off by default. */
+const PROCESSORS = ['service-graphs', 'span-metrics'];
+
+/**
+ * The non-zero `overrides.defaults` of Tempo 3.0.3 (docs/sources/tempo/configuration/manifest.md @v3.0.3). A tenant's
+ * block in the overrides file is not merged with `defaults` field by field (configuration/_index.md, "Tenant-specific
+ * overrides"), so the tenant's block repeats them.
+ */
+export const TEMPO_OVERRIDE_DEFAULTS = {
+  ingestion: { rate_limit_bytes: 30_000_000, burst_size_bytes: 30_000_000, max_traces_per_user: 10_000, retry_info_enabled: true },
+  read: { max_bytes_per_tag_values_query: 1_000_000, max_condition_groups_per_tag_query: 100 },
+  metrics_generator: { generate_native_histograms: 'classic', native_histogram_bucket_factor: 1.1, native_histogram_max_bucket_number: 100, native_histogram_min_reset_duration: '15m0s' },
+  global: { max_bytes_per_trace: 5_000_000 },
+} as const;
+
+/**
+ * The per-tenant overrides file (`overrides.per_tenant_override_config`, re-read every `per_tenant_override_period`,
+ * 10s): the tenant's retention, its processors and its ingestion limit. `rate_strategy` is `local`, so the limit is
+ * per distributor: at least the default, or 1.5 × the tenant's bytes per second spread over the distributors.
+ */
+export function tempoRuntimeConfig(env: Environment): Obj {
+  const d = TEMPO_OVERRIDE_DEFAULTS;
+  const bytesPerSecond = env.workload.spansPerSecond * env.workload.bytesPerSpan;
+  const distributors = env.stores.tempo === 'monolithic' ? 1 : tempoSizing(env).distributor.replicas;
+  const perDistributor = Math.max(d.ingestion.rate_limit_bytes, Math.ceil((bytesPerSecond * 1.5) / distributors));
+  return {
+    overrides: {
+      [env.tenant]: {
+        ingestion: { ...d.ingestion, rate_limit_bytes: perDistributor, burst_size_bytes: Math.max(d.ingestion.burst_size_bytes, perDistributor) },
+        read: d.read,
+        metrics_generator: { ...d.metrics_generator, processors: PROCESSORS },
+        global: d.global,
+        compaction: { block_retention: toGoDuration(env.retention.traces) },
+      },
+    },
+  };
+}
+
 /** Both modes: OTLP receivers on 0.0.0.0 (the receiver defaults to localhost), tenancy, span metrics to Mimir. */
 function shared(env: Environment, mimirPushUrl: string): Obj {
-  const retention = toGoDuration(env.retention.traces);
   return {
     multitenancy_enabled: true,
     stream_over_http_enabled: true,
@@ -33,10 +71,8 @@ function shared(env: Environment, mimirPushUrl: string): Obj {
         remote_write: [{ url: mimirPushUrl, send_exemplars: true }],
       },
     },
-    // Processors are off by default; service graphs and span metrics (with exemplars) for every tenant.
-    overrides: { defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics'] } } },
-    backend_scheduler: { provider: { compaction: { compaction: { block_retention: retention } } } },
-    backend_worker: { compaction: { block_retention: retention } },
+    // Other tenants get the processors too; the tenant's limits and retention are in the overrides file.
+    overrides: { defaults: { metrics_generator: { processors: PROCESSORS } }, per_tenant_override_config: runtimeConfigPath('tempo') },
     memberlist: { cluster_label: clusterLabel(env, 'tempo'), join_members: [gossipJoin(env, 'tempo')], bind_port: PORTS.gossip },
   };
 }
@@ -73,7 +109,6 @@ export function tempoDistributedConfig(env: Environment, mimirPushUrl: string): 
     block_builder: { partitions_per_instance: 1 },
     querier: { frontend_worker: { frontend_address: `${svc('tempo-query-frontend-headless')}:${PORTS.grpc}` } },
     backend_worker: {
-      ...(s.backend_worker as Obj),
       backend_scheduler_addr: `${svc('tempo-backend-scheduler')}:${PORTS.grpc}`,
       ring: { kvstore: { store: 'memberlist' } },
     },
@@ -95,7 +130,12 @@ export const tempo: ComponentDefinition = {
   name: 'tempo',
   build(ctx) {
     const env = ctx.env;
-    const { common, target } = storeFoundation(ctx, 'tempo', { configYaml: tempoConfigYaml(env, url(ctx.endpoints.mimirPush)), dataMountPath: DATA, httpPort: PORTS.tempoHttp });
+    const { common, target } = storeFoundation(ctx, 'tempo', {
+      configYaml: tempoConfigYaml(env, url(ctx.endpoints.mimirPush)),
+      runtimeYaml: toYaml(tempoRuntimeConfig(env)),
+      dataMountPath: DATA,
+      httpPort: PORTS.tempoHttp,
+    });
 
     if (env.stores.tempo === 'monolithic') {
       storeComponent(ctx, {
@@ -136,6 +176,7 @@ export const tempo: ComponentDefinition = {
       env: kafka,
       zones: zones(env, TEMPO_LIVE_STORE_ZONES),
       zoneArgs: (z) => [`-live-store.instance-availability-zone=${z.name}`],
+      rollout: zoneRollout('tempo', 'live-store', s.liveStore.replicas),
       gossip: true,
       terminationGracePeriodSeconds: 1200,
       serviceName: false,
@@ -143,8 +184,9 @@ export const tempo: ComponentDefinition = {
     });
     storeComponent(ctx, { ...common, component: 'block-builder', kind: 'StatefulSet', ...s.blockBuilder, args: target('block-builder'), env: kafka, gossip: true, terminationGracePeriodSeconds: 300, serviceName: false, pdb: true });
     storeComponent(ctx, { ...common, component: 'querier', kind: 'Deployment', ...s.querier, args: target('querier'), gossip: true, terminationGracePeriodSeconds: 30, serviceName: false, pdb: true });
-    storeComponent(ctx, { ...common, component: 'query-frontend', kind: 'Deployment', ...s.queryFrontend, args: target('query-frontend'), gossip: true, terminationGracePeriodSeconds: 30, headless: true, pdb: true });
-    storeComponent(ctx, { ...common, component: 'backend-scheduler', kind: 'StatefulSet', ...s.backendScheduler, args: target('backend-scheduler'), gossip: true, terminationGracePeriodSeconds: 30, pdb: false });
+    // The query-frontend and the backend-scheduler run no memberlist (upstream's jsonnet gives them no gossip label).
+    storeComponent(ctx, { ...common, component: 'query-frontend', kind: 'Deployment', ...s.queryFrontend, args: target('query-frontend'), gossip: false, terminationGracePeriodSeconds: 30, headless: true, pdb: true });
+    storeComponent(ctx, { ...common, component: 'backend-scheduler', kind: 'StatefulSet', ...s.backendScheduler, args: target('backend-scheduler'), gossip: false, terminationGracePeriodSeconds: 30, pdb: false });
     storeComponent(ctx, { ...common, component: 'backend-worker', kind: 'StatefulSet', ...s.backendWorker, args: target('backend-worker'), gossip: true, terminationGracePeriodSeconds: 30, serviceName: false, pdb: true });
     storeComponent(ctx, { ...common, component: 'metrics-generator', kind: 'StatefulSet', ...s.metricsGenerator, args: target('metrics-generator'), env: kafka, gossip: true, terminationGracePeriodSeconds: 300, serviceName: false, pdb: true });
   },

@@ -4,7 +4,8 @@
  * upstream procedure to follow instead.
  *
  * What counts (docs/architecture/0006-transactional-synth.md):
- * - a StatefulSet with volume claims (a store's state: WAL, blocks, partitions) losing replicas or disappearing;
+ * - a StatefulSet whose pods own state (volume claims: WAL, blocks; or Kafka partitions, as
+ *   constructs/stores/downscaleProcedures.ts says) losing replicas or disappearing;
  * - a retention shortened (the compactors delete what is older at their next run);
  * - a bucket, the storage backend or endpoint, or the tenant changed (the platform starts empty, old data stays
  *   where nobody queries it);
@@ -17,7 +18,7 @@
  */
 import * as yaml from 'js-yaml';
 import { ENVIRONMENT_RECORD } from '../../constructs/render';
-import { downscaleProcedure } from '../../constructs/stores/procedures';
+import { downscaleProcedure, downscaleProcedureText } from '../../constructs/stores/downscaleProcedures';
 import { prometheusDurationSeconds } from '../../environments/upstream-rules';
 import { Tree } from './tree';
 
@@ -48,18 +49,23 @@ interface StatefulSetFact {
   readonly replicas: number;
   readonly component: string;
   readonly app: string;
+  /** Its pods own state: volume claims, or (Kafka partitions, say) the store's procedure says so. */
+  readonly stateful: boolean;
 }
 
 function statefulSet(file: string, text: string): StatefulSetFact | undefined {
   if (!/(^|\/)statefulset-[^/]+\.yaml$/.test(file)) return undefined;
   const obj = yaml.load(text) as { metadata?: { name?: string; namespace?: string; labels?: Record<string, string> }; spec?: { replicas?: number; volumeClaimTemplates?: unknown[] } };
-  if (!obj?.spec?.volumeClaimTemplates?.length) return undefined;
+  if (!obj?.spec) return undefined;
   const labels = obj.metadata?.labels ?? {};
+  const app = labels['app.kubernetes.io/name'] ?? '';
+  const component = labels['app.kubernetes.io/component'] ?? '';
   return {
     key: `${file.split('/')[0]} StatefulSet ${obj.metadata?.namespace}/${obj.metadata?.name}`,
     replicas: obj.spec.replicas ?? 1,
-    component: labels['app.kubernetes.io/component'] ?? '',
-    app: labels['app.kubernetes.io/name'] ?? '',
+    component,
+    app,
+    stateful: !!obj.spec.volumeClaimTemplates?.length || !!downscaleProcedure(app, component)?.losesData,
   };
 }
 
@@ -117,11 +123,12 @@ export function destructiveChanges(environment: string, before: Tree | undefined
   for (const [file, text] of before) {
     if (next.get(file) === text) continue;
     const old = statefulSet(file, text);
-    if (!old) continue;
+    if (!old?.stateful) continue;
     const now = next.has(file) ? statefulSet(file, next.get(file)!) : undefined;
     const replicas = now?.replicas ?? 0;
     if (replicas < old.replicas) {
-      const procedure = downscaleProcedure(old.app, old.component);
+      const procedure =
+        downscaleProcedureText(old.app, old.component) ?? 'lower its replicas one at a time after moving its data, as the component\'s scaling guide says (docs/stores.md, "Scaling down")';
       add(`${old.key}: replicas ${old.replicas} → ${replicas}${now ? '' : ' (removed)'}`, `its pods own data on their volumes; ${procedure}`);
     }
   }

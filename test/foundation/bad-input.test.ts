@@ -125,6 +125,13 @@ const CASES: Case[] = [
   alone('architecture', 'distributed stores without Kafka', variant(staging, (e) => delete e.kafka), 'kafka', /existing Kafka/),
   alone('architecture', 'Kafka in an environment whose stores do not use it', variant(dev, (e) => (e.kafka = structuredClone(staging.kafka))), 'kafka', /only used by distributed Mimir or Tempo/),
   alone('architecture', 'Kafka TLS, which the pinned Tempo cannot use', variant(production, (e) => (e.kafka.tlsSecret = 'kafka-ca')), 'kafka.tlsSecret', /not supported: the pinned Tempo \(3\.0\.3\) has no Kafka TLS/),
+  alone('kafka', 'Kafka TLS for Tempo', variant(production, (e) => (e.kafka.tempoTls = { caSecret: 'kafka-ca' })), 'kafka.tempoTls', /not supported: the pinned Tempo \(3\.0\.3\) has no Kafka TLS client settings/),
+  alone('kafka', "Mimir Kafka TLS sharing Tempo's plaintext listener", variant(production, (e) => delete e.kafka.mimirTls.address), 'kafka.mimirTls.address', /^missing; is required while distributed Tempo shares this Kafka/),
+  alone('kafka', 'Mimir Kafka TLS with an unknown field', variant(production, (e) => (e.kafka.mimirTls.ca = 'x')), 'kafka.mimirTls.ca', /is not a known field \(known: address, caSecret, clientCertSecret, serverName\)/),
+  alone('kafka', 'Mimir Kafka TLS address without port', variant(production, (e) => (e.kafka.mimirTls.address = 'kafka-tls')), 'kafka.mimirTls.address', /got "kafka-tls"; .*port is required/),
+  alone('kafka', 'SCRAM while Tempo shares the Kafka', variant(production, (e) => (e.kafka.saslMechanism = 'SCRAM-SHA-512')), 'kafka.saslMechanism', /got "SCRAM-SHA-512"; must be PLAIN while distributed Tempo shares this Kafka/),
+  alone('kafka', 'unknown SASL mechanism', variant(production, (e) => (e.kafka.saslMechanism = 'GSSAPI')), 'kafka.saslMechanism', /got "GSSAPI"; must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512/),
+  alone('kafka', 'SASL mechanism without credentials', variant(staging, (e) => (e.kafka.saslMechanism = 'PLAIN')), 'kafka.saslMechanism', /needs kafka.saslSecret/),
   alone('architecture', 'monolithic Mimir in production', variant(production, (e) => (e.stores.mimir = 'monolithic')), 'stores.mimir', /must be distributed/),
   alone('architecture', 'ratio sampler without ratio', variant(dev, (e) => (e.instrumentation.sampler = { name: 'traceidratio' })), 'instrumentation.sampler.arg', /ratio between 0 and 1/),
   alone('architecture', 'instrumenting a platform namespace', variant(dev, (e) => (e.instrumentation.namespaces = ['mop-mimir'])), 'instrumentation.namespaces.0', /got "mop-mimir"; must not name one of the platform's own namespaces/),
@@ -201,7 +208,7 @@ describe('invalid environment configurations are refused with one line naming en
   test('there are at least 40 cases, in every class of issue #14', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
     expect(new Set(CASES.map((c) => c.kind))).toEqual(
-      new Set(['port', 'tenant', 'bucket', 'retention', 'tail sampling', 'shape', 'number', 'slo', 'experiment', 'capacity', 'architecture', 'collision']),
+      new Set(['port', 'tenant', 'bucket', 'retention', 'tail sampling', 'shape', 'number', 'slo', 'experiment', 'capacity', 'architecture', 'kafka', 'collision']),
     );
   });
 

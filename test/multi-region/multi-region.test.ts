@@ -93,7 +93,8 @@ describe('generated from the list of regions', () => {
 
 describe('which components run where', () => {
   test.each(regional.map((r) => [r.env.name, r] as const))('%s runs OBI, Alloy, Tempo and Loki and no Mimir or Grafana', (_, r) => {
-    expect([...r.objects.keys()].sort()).toEqual(['alloy', 'argocd', 'loki', 'obi', 'platform', 'rollouts', 'tempo']);
+    // The rollout-operator folder holds the operators of the Tempo and Loki namespaces (zone-aware stores).
+    expect([...r.objects.keys()].sort()).toEqual(['alloy', 'argocd', 'loki', 'obi', 'platform', 'rollout-operator', 'rollouts', 'tempo']);
     const ns = r.env.namespaces;
     expect(all(r).filter((o) => o.metadata.namespace === ns.mimir || o.metadata.namespace === ns.grafana)).toEqual([]);
     expect(all(r).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual([ns.alloy, ns.alloyNode, ns.loki, ns.obi, ns.tempo].sort());
@@ -101,7 +102,7 @@ describe('which components run where', () => {
   });
 
   test('the global environment runs Mimir and Grafana only', () => {
-    expect([...global.objects.keys()].sort()).toEqual(['argocd', 'grafana', 'mimir', 'platform']);
+    expect([...global.objects.keys()].sort()).toEqual(['argocd', 'grafana', 'mimir', 'platform', 'rollout-operator']);
     const ns = global.env.namespaces;
     expect(all(global).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual([ns.grafana, ns.mimir].sort());
     const elsewhere = [ns.tempo, ns.loki, ns.alloy, ns.alloyNode, ns.obi];

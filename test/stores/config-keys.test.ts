@@ -1,6 +1,6 @@
 import { EnvironmentInput } from '../../environments';
 import { RenderedEnvironment } from '../../constructs/render';
-import { STORES, inputOf, keyPaths, podSpec, render, storeConfig, workloads } from './helpers';
+import { STORES, inputOf, keyPaths, podSpec, render, runtimeConfig, storeConfig, workloads } from './helpers';
 import { UPSTREAM_KEYS } from './upstream-keys';
 
 const production = inputOf('production');
@@ -17,6 +17,15 @@ const variants: Record<string, EnvironmentInput> = {
   'production-minio-workload-identity': {
     ...production,
     storage: { backend: 's3', s3: { endpoint: 'minio.storage.svc:9000', region: 'us-east-1', insecure: true, forcePathStyle: true }, buckets: production.storage.buckets },
+  },
+  // Mimir with mutual TLS, a server name and an explicit SASL mechanism (Tempo keeps the SASL/PLAIN listener).
+  'production-kafka-mtls': {
+    ...production,
+    kafka: {
+      ...production.kafka!,
+      saslMechanism: 'PLAIN',
+      mimirTls: { address: 'kafka-bootstrap.kafka.svc:9094', caSecret: 'mop-kafka-ca', clientCertSecret: 'mop-kafka-client', serverName: 'kafka.example.com' },
+    },
   },
 };
 
@@ -43,9 +52,20 @@ describe.each(Object.keys(variants))('%s: store configs use only upstream keys o
   });
 });
 
+describe.each(Object.keys(variants))('%s: runtime-config files use only upstream keys', (name) => {
+  test.each(STORES)('%s runtime keys', (store) => {
+    const r = renderOf(name);
+    const tenant = r.env.tenant;
+    const used = keyPaths(runtimeConfig(r, store)).map((k) => k.replace(new RegExp(`^overrides\\.${tenant.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\.|$)`), 'overrides.<tenant>'));
+    expect(used).toContain('overrides.<tenant>');
+    expect(used.filter((k) => !UPSTREAM_KEYS[store].runtimeKeys.includes(k))).toEqual([]);
+  });
+});
+
 test('every listed key names its upstream source', () => {
   for (const store of STORES) {
     expect(UPSTREAM_KEYS[store].source.length).toBeGreaterThan(0);
+    expect(UPSTREAM_KEYS[store].runtimeSource.length).toBeGreaterThan(0);
     expect(new Set(UPSTREAM_KEYS[store].keys).size).toBe(UPSTREAM_KEYS[store].keys.length);
   }
 });

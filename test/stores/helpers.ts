@@ -44,6 +44,13 @@ export function storeConfig(r: RenderedEnvironment, store: StoreName): { text: s
   return { text, value: parse(text) };
 }
 
+/** The store's runtime-config file (`<store>-runtime` ConfigMap), parsed. */
+export function runtimeConfig(r: RenderedEnvironment, store: StoreName): unknown {
+  const cm = objectsOf(r, store).find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${store}-runtime`);
+  if (!cm) throw new Error(`no ${store}-runtime ConfigMap in ${r.env.name}`);
+  return parse((cm.data as Record<string, string>)['runtime.yaml']);
+}
+
 export function workloads(r: RenderedEnvironment, store: StoreName): KubeObject[] {
   return objectsOf(r, store).filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
 }

@@ -1,6 +1,6 @@
 import { endpoints, url } from '../../constructs/endpoints';
 import { KubeObject } from '../../constructs/render';
-import { STORES, StoreName, envOf, objectsOf, podSpec, rendered, replicasOf, storeConfig, workloads } from './helpers';
+import { STORES, StoreName, envOf, objectsOf, podSpec, rendered, replicasOf, runtimeConfig, storeConfig, workloads } from './helpers';
 
 type Obj = Record<string, any>;
 
@@ -9,13 +9,14 @@ for (const name of ['staging', 'production']) {
     const r = rendered(name);
     const env = envOf(name);
     const cfg = (s: StoreName) => storeConfig(r, s).value as Obj;
+    const runtime = (s: StoreName) => runtimeConfig(r, s) as Obj;
     const byName = (s: StoreName, kind: string, n: string) => objectsOf(r, s).find((o) => o.kind === kind && o.metadata.name === n);
 
     test('replication factor 3 and zone awareness in every ring that replicates', () => {
       expect(env.replicationFactor).toBe(3);
       const m = cfg('mimir');
       expect(m.ingester.ring).toEqual({ replication_factor: 3, zone_awareness_enabled: true });
-      expect(m.store_gateway.sharding_ring).toEqual({ replication_factor: 3, zone_awareness_enabled: true });
+      expect(m.store_gateway.sharding_ring).toMatchObject({ replication_factor: 3, zone_awareness_enabled: true });
       expect(m.alertmanager.sharding_ring.replication_factor).toBe(3);
       const l = cfg('loki');
       expect(l.common.replication_factor).toBe(3);
@@ -134,7 +135,7 @@ for (const name of ['staging', 'production']) {
     test('Kafka from the environment: address, topics and partitions; Mimir ingest storage and ruler remote evaluation', () => {
       const m = cfg('mimir');
       expect(m.ingest_storage.enabled).toBe(true);
-      expect(m.ingest_storage.kafka).toMatchObject({ address: env.kafka!.address, topic: env.kafka!.mimirTopic });
+      expect(m.ingest_storage.kafka).toMatchObject({ address: env.kafka!.mimirTls?.address ?? env.kafka!.address, topic: env.kafka!.mimirTopic });
       expect(m.ruler.query_frontend.address).toMatch(/^dns:\/\/\/mimir-ruler-query-frontend-headless\./);
       const args = (n: string) => (podSpec(byName('mimir', 'Deployment', n)!).containers[0].args ?? []).join(' ');
       expect(args('mimir-ruler-query-frontend')).toMatch(/-query-frontend.scheduler-address=mimir-ruler-query-scheduler-headless\./);
@@ -165,14 +166,14 @@ for (const name of ['staging', 'production']) {
       expect(t.metrics_generator.storage.remote_write).toEqual([{ url: url(endpoints(env).mimirPush), send_exemplars: true }]);
       expect(t.metrics_generator.storage.remote_write_add_org_id_header).toBe(true);
       expect(t.overrides.defaults.metrics_generator.processors).toEqual(['service-graphs', 'span-metrics']);
-      expect(cfg('mimir').limits.max_global_exemplars_per_user).toBeGreaterThan(0);
+      expect(runtime('mimir').overrides[env.tenant].max_global_exemplars_per_user).toBeGreaterThan(0);
     });
 
-    test('retention from the environment', () => {
-      expect(cfg('mimir').limits.compactor_blocks_retention_period).toBe(env.retention.metrics);
-      expect(cfg('loki').limits_config.retention_period).toBe(env.retention.logs);
+    test('retention from the environment, per tenant in the runtime-config files', () => {
+      expect(runtime('mimir').overrides[env.tenant].compactor_blocks_retention_period).toBe(env.retention.metrics);
+      expect(runtime('loki').overrides[env.tenant].retention_period).toBe(env.retention.logs);
       expect(cfg('loki').compactor.retention_enabled).toBe(true);
-      expect(cfg('tempo').backend_worker.compaction.block_retention).toMatch(/^[0-9]+h$/);
+      expect(runtime('tempo').overrides[env.tenant].compaction.block_retention).toMatch(/^[0-9]+h$/);
     });
   });
 }
@@ -185,10 +186,14 @@ describe('no plaintext credential anywhere in the rendered output', () => {
       const offenders: string[] = [];
       for (const [file, text] of r.files) {
         if (/AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) offenders.push(`${file}: key material`);
-        for (const m of text.matchAll(/^\s*([A-Za-z0-9_]+):\s*(\S.*)$/gm)) {
+        // The value on the key's own line (a key whose value is a map, such as a `secret:` volume source, has none).
+        for (const m of text.matchAll(/^[ \t]*([A-Za-z0-9_]+):[ \t]*(\S.*)$/gm)) {
           const [, key, value] = m;
           if (!SENSITIVE_KEY.test(key)) continue;
           if (/^["']?\$\{[A-Z0-9_]+\}["']?$/.test(value) || /^(true|false|[0-9]+|\||""|\[\]|\{\})$/.test(value)) continue;
+          // A Secret referenced by name (a volume), or a file location (the ring tokens file): not credentials.
+          if (key === 'secretName') continue;
+          if (/_path$/.test(key) && /^\/[A-Za-z0-9._\/-]+$/.test(value)) continue;
           offenders.push(`${file}: ${key}`);
         }
       }
