@@ -111,6 +111,7 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
   v.onlyKeys(raw, '', [
     'name', 'tier', 'cluster', 'argocd', 'namespacePrefix', 'stores', 'pipeline', 'storage', 'kafka', 'retention', 'tenant',
     'workload', 'instrumentation', 'tailSampling', 'slos', 'experiments', 'grafana', 'storageClassName', 'multiRegion',
+    'alerting',
   ]);
   v.require(raw, 'name', dnsLabel);
   if (name.length > 40) v.fail('name', 'must be at most 40 characters (it prefixes object names)');
@@ -315,6 +316,8 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     }
   }
 
+  if (input.alerting !== undefined) validateAlerting(v, raw, input);
+
   const zones = input.cluster.zones.length;
   const namespaces: Namespaces = {
     obi: `${prefix}-obi`,
@@ -338,4 +341,86 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
   };
   const platformNamespaces = components.flatMap((c) => namespacesOf[c]).sort();
   return { ...input, namespaces, replicationFactor: zones === 3 ? 3 : 1, zoneAware: zones === 3, components, platformNamespaces };
+}
+
+/** Receiver types of the pinned Mimir Alertmanager MOP renders, and the fields each takes. */
+const RECEIVER_FIELDS: Record<string, readonly string[]> = {
+  slack: ['name', 'type', 'channel', 'webhookUrl'],
+  pagerduty: ['name', 'type', 'routingKey'],
+  opsgenie: ['name', 'type', 'apiKey', 'apiUrl'],
+  email: ['name', 'type', 'to', 'from', 'smarthost', 'authUsername', 'authPassword'],
+  webhook: ['name', 'type', 'url'],
+  msteams: ['name', 'type', 'webhookUrl'],
+};
+/** Receiver names MOP renders itself. */
+export const RESERVED_RECEIVERS: readonly string[] = ['mop-no-receiver'];
+const EMAIL = /^[^\s@,]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
+const SINGLE_HOST_PORT = /^[A-Za-z0-9.-]+:[0-9]{1,5}$/;
+
+function validateAlerting(v: Validator, raw: unknown, input: EnvironmentInput): void {
+  const alerting = input.alerting!;
+  const secretKey = (at: string) => {
+    v.onlyKeys(raw, at, ['secret', 'key']);
+    v.require(raw, `${at}.secret`, dnsLabel);
+    v.require(raw, `${at}.key`, isString(/^[-._a-zA-Z0-9]{1,253}$/, 'a Secret key: letters, digits, "-", "_" and "."'));
+  };
+  v.onlyKeys(raw, 'alerting', ['receivers', 'page', 'ticket', 'info', 'heartbeat', 'teams']);
+  v.require(raw, 'alerting.receivers', isArray(1, 'receivers (name, type and the type\'s fields)'));
+  const names = new Set<string>();
+  alerting.receivers.forEach((r, i) => {
+    const at = `alerting.receivers.${i}`;
+    v.require(raw, `${at}.name`, isString(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a receiver name: lower-case letters, digits and "-"'));
+    if (RESERVED_RECEIVERS.includes(r.name)) v.fail(`${at}.name`, `"${r.name}" is reserved for MOP's own receiver`);
+    if (names.has(r.name)) v.fail(`${at}.name`, `repeats receiver "${r.name}"; receiver names must be unique`);
+    names.add(r.name);
+    v.require(raw, `${at}.type`, oneOf(...Object.keys(RECEIVER_FIELDS)));
+    v.onlyKeys(raw, at, RECEIVER_FIELDS[r.type]);
+    if (r.type === 'slack') {
+      v.require(raw, `${at}.channel`, isString(/^[#@]?[A-Za-z0-9._-]{1,80}$/, 'a Slack channel such as #mop-alerts'));
+      secretKey(`${at}.webhookUrl`);
+    } else if (r.type === 'pagerduty') {
+      secretKey(`${at}.routingKey`);
+    } else if (r.type === 'opsgenie') {
+      secretKey(`${at}.apiKey`);
+      v.optional(raw, `${at}.apiUrl`, isString(/^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?\/?$/, 'an https:// API base URL such as https://api.eu.opsgenie.com/'));
+    } else if (r.type === 'email') {
+      v.require(raw, `${at}.to`, isString(EMAIL, 'an e-mail address'));
+      v.require(raw, `${at}.from`, isString(EMAIL, 'an e-mail address'));
+      v.require(raw, `${at}.smarthost`, isString(SINGLE_HOST_PORT, 'an SMTP relay host:port such as smtp.example.com:587'));
+      v.optional(raw, `${at}.authUsername`, isString(/^\S{1,256}$/, 'an SMTP user name'));
+      if ((r.authUsername === undefined) !== (r.authPassword === undefined)) {
+        v.fail(`${at}.authPassword`, 'authUsername and authPassword (a Secret key) go together');
+      }
+      if (r.authPassword !== undefined) secretKey(`${at}.authPassword`);
+    } else if (r.type === 'webhook') {
+      secretKey(`${at}.url`);
+    } else {
+      secretKey(`${at}.webhookUrl`);
+    }
+  });
+  const receiverRef = (at: string, required: boolean) => {
+    const check: Check = (n) => (typeof n === 'string' && names.has(n) ? undefined : `must name one of alerting.receivers (${[...names].join(', ')}), got ${JSON.stringify(n)}`);
+    if (required) v.require(raw, at, check);
+    else v.optional(raw, at, check);
+  };
+  receiverRef('alerting.page', true);
+  receiverRef('alerting.ticket', true);
+  receiverRef('alerting.info', false);
+  receiverRef('alerting.heartbeat', false);
+  const teams = new Set<string>();
+  const claimed = new Map<string, string>();
+  (alerting.teams ?? []).forEach((t, i) => {
+    const at = `alerting.teams.${i}`;
+    v.onlyKeys(raw, at, ['team', 'namespaces', 'page', 'ticket', 'info']);
+    v.require(raw, `${at}.team`, dnsLabel);
+    if (teams.has(t.team)) v.fail(`${at}.team`, `repeats team "${t.team}"`);
+    teams.add(t.team);
+    v.require(raw, `${at}.namespaces`, isArray(1, 'namespace names'));
+    t.namespaces.forEach((ns, j) => {
+      v.require(raw, `${at}.namespaces.${j}`, dnsLabel);
+      if (claimed.has(ns)) v.fail(`${at}.namespaces.${j}`, `namespace "${ns}" already routes to team "${claimed.get(ns)}"`);
+      claimed.set(ns, t.team);
+    });
+    for (const severity of ['page', 'ticket', 'info']) receiverRef(`${at}.${severity}`, false);
+  });
 }

@@ -2,12 +2,13 @@ import { Environment } from '../../environments';
 import { ConfigFiles, toYaml } from '../base';
 import { PORTS, endpoints, url } from '../endpoints';
 import { ComponentDefinition } from '../platform';
+import { metaMonitoringRuleFiles } from '../monitoring';
 import { mimirRuleFiles } from '../slo';
 import { ENV_VARS, Zone, clusterLabel, gossipJoin, kafkaEnv, placeholder, storeComponent, storeFoundation, zones } from '../stores/common';
 import { mimirSizing } from '../stores/sizing';
 import { mimirBucket, mimirCommonStorage } from '../stores/storage';
+import { FALLBACK_CONFIG_FILE, alertmanagerMounts } from './alertmanager';
 
-const CONFIG_DIR = '/etc/mimir';
 /** Outside CONFIG_DIR: a mount point inside a read-only ConfigMap volume cannot be created. */
 const RULES_DIR = '/etc/mimir-rules';
 const DATA = '/data';
@@ -54,7 +55,7 @@ export function mimirMonolithicConfig(env: Environment): Obj {
     alertmanager: {
       data_dir: `${DATA}/alertmanager`,
       external_url: `${url(endpoints(env).mimirAlertmanager)}/alertmanager`,
-      fallback_config_file: `${CONFIG_DIR}/alertmanager-fallback.yaml`,
+      fallback_config_file: FALLBACK_CONFIG_FILE,
       sharding_ring: { replication_factor: 1 },
     },
     alertmanager_storage: { backend: 'filesystem', filesystem: { dir: `${DATA}/alertmanager-configs` } },
@@ -112,16 +113,13 @@ export function mimirDistributedConfig(env: Environment): Obj {
     alertmanager: {
       data_dir: `${DATA}/alertmanager`,
       external_url: `${url(endpoints(env).mimirAlertmanager)}/alertmanager`,
-      fallback_config_file: `${CONFIG_DIR}/alertmanager-fallback.yaml`,
+      fallback_config_file: FALLBACK_CONFIG_FILE,
       sharding_ring: { replication_factor: rf },
     },
     limits: limits(env, `${url(endpoints(env).mimirAlertmanager)}/alertmanager`),
     memberlist: memberlist(env),
   };
 }
-
-/** Alertmanager configuration used for tenants that have not uploaded their own: one receiver, no integrations. */
-const ALERTMANAGER_FALLBACK = toYaml({ route: { receiver: 'default' }, receivers: [{ name: 'default' }] });
 
 export function mimirConfigYaml(env: Environment): string {
   const config = env.stores.mimir === 'monolithic' ? mimirMonolithicConfig(env) : mimirDistributedConfig(env);
@@ -133,10 +131,11 @@ export const mimir: ComponentDefinition = {
   build(ctx) {
     const env = ctx.env;
     const ns = env.namespaces.mimir;
-    const { common, target } = storeFoundation(ctx, 'mimir', { configYaml: mimirConfigYaml(env), extraFiles: { 'alertmanager-fallback.yaml': ALERTMANAGER_FALLBACK }, dataMountPath: DATA, httpPort: PORTS.mimirHttp });
+    const { common, target } = storeFoundation(ctx, 'mimir', { configYaml: mimirConfigYaml(env), dataMountPath: DATA, httpPort: PORTS.mimirHttp });
     // Rule files per tenant: `<tenant>/<file>` under the local ruler storage directory.
-    const ruleFiles = mimirRuleFiles(env);
+    const ruleFiles = { ...mimirRuleFiles(env), ...metaMonitoringRuleFiles(env) };
     const rules = new ConfigFiles(ctx, { id: { software: 'mimir', component: 'rules' }, name: 'mimir-rules', namespace: ns, files: ruleFiles });
+    const am = alertmanagerMounts(ctx);
     const rulesMount = {
       files: rules,
       mountPath: RULES_DIR,
@@ -154,7 +153,8 @@ export const mimir: ComponentDefinition = {
         resources: { cpu: '400m', memory: '768Mi', memoryLimit: '1536Mi' },
         disk: '10Gi',
         args: target('all,alertmanager'),
-        extraConfig: [rulesMount],
+        extraConfig: [rulesMount, ...am.extraConfig],
+        extraVolumes: am.extraVolumes,
         gossip: true,
         terminationGracePeriodSeconds: 1200,
         pdb: false,
@@ -214,6 +214,6 @@ export const mimir: ComponentDefinition = {
     storeComponent(ctx, { ...common, component: 'ruler-query-frontend', kind: 'Deployment', ...s.rulerQueryFrontend, args: [...target('query-frontend'), `-query-frontend.scheduler-address=${rulerScheduler}`], env: kafka, gossip: true, terminationGracePeriodSeconds: 180, serviceName: false, headless: true, pdb: true });
     storeComponent(ctx, { ...common, component: 'ruler-query-scheduler', kind: 'Deployment', ...s.rulerQueryScheduler, args: target('query-scheduler'), gossip: false, terminationGracePeriodSeconds: 180, serviceName: false, headless: true, pdb: true });
     storeComponent(ctx, { ...common, component: 'ruler-querier', kind: 'Deployment', ...s.rulerQuerier, args: [...target('querier'), `-querier.scheduler-address=${rulerScheduler}`], env: kafka, gossip: true, terminationGracePeriodSeconds: 180, serviceName: false, pdb: true });
-    storeComponent(ctx, { ...common, component: 'alertmanager', kind: 'StatefulSet', ...s.alertmanager, args: target('alertmanager'), gossip: true, terminationGracePeriodSeconds: 900, pdb: true });
+    storeComponent(ctx, { ...common, component: 'alertmanager', kind: 'StatefulSet', ...s.alertmanager, args: target('alertmanager'), ...am, gossip: true, terminationGracePeriodSeconds: 900, pdb: true });
   },
 };

@@ -157,6 +157,8 @@ export interface StoreComponentProps {
   readonly config: ConfigFiles;
   /** Extra ConfigMaps mounted read-only: volume name → mount path and files. */
   readonly extraConfig?: readonly { readonly files: ConfigFiles; readonly mountPath: string; readonly items?: k8s.KeyToPath[] }[];
+  /** Further volumes with their mount in the container (Secret files). */
+  readonly extraVolumes?: readonly { readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }[];
   readonly configMountPath: string;
   readonly dataMountPath: string;
   /** PVC size for StatefulSets; without it the data directory is an emptyDir. */
@@ -202,11 +204,13 @@ export function storeComponent(ctx: ComponentContext, p: StoreComponentProps): v
     { name: 'data', mountPath: p.dataMountPath },
     { name: 'tmp', mountPath: '/tmp' },
     ...(p.extraConfig ?? []).map((c) => ({ name: c.files.name, mountPath: c.mountPath, readOnly: true })),
+    ...(p.extraVolumes ?? []).map((v) => v.mount),
   ];
   const volumes: k8s.Volume[] = [
     p.config.volume('config'),
     { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
     ...(p.extraConfig ?? []).map((c) => ({ name: c.files.name, configMap: { name: c.files.name, items: c.items } })),
+    ...(p.extraVolumes ?? []).map((v) => v.volume),
   ];
   const persistent = p.kind === 'StatefulSet' && p.disk !== undefined;
   if (!persistent) volumes.push({ name: 'data', emptyDir: {} });
