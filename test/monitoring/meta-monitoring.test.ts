@@ -5,7 +5,7 @@
  * silent on healthy series. promtool comes from Debian's `prometheus` package (`.ci/run` installs it).
  */
 import { spawn, spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parse, stringify } from 'yaml';
@@ -194,4 +194,7 @@ describe.each(envs)('meta-monitoring rules of $name', (env) => {
 test('every scenario belongs to an alert some environment renders (no stale scenarios)', () => {
   const names = new Set(envs.flatMap((env) => metaMonitoringAlerts(env).map((a) => a.alert)));
   for (const name of Object.keys(SCENARIOS)) expect(names).toContain(name);
+  // And every runbook page belongs to an alert.
+  const pages = readdirSync(join(ROOT, 'docs/runbooks')).filter((f) => f !== 'README.md').map((f) => f.replace(/\.md$/, ''));
+  for (const page of pages) expect(names).toContain(page);
 });
