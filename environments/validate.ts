@@ -360,6 +360,11 @@ const SINGLE_HOST_PORT = /^[A-Za-z0-9.-]+:[0-9]{1,5}$/;
 function validateAlerting(v: Validator, raw: unknown, input: EnvironmentInput): void {
   const alerting = input.alerting!;
   const secretKey = (at: string) => {
+    v.require(raw, at, (ref) =>
+      ref !== null && typeof ref === 'object' && !Array.isArray(ref)
+        ? undefined
+        : 'must reference a key of an operator-created Secret in the Mimir namespace ({ secret, key }), never the credential or URL itself',
+    );
     v.onlyKeys(raw, at, ['secret', 'key']);
     v.require(raw, `${at}.secret`, dnsLabel);
     v.require(raw, `${at}.key`, isString(/^[-._a-zA-Z0-9]{1,253}$/, 'a Secret key: letters, digits, "-", "_" and "."'));

@@ -47,6 +47,18 @@ const CASES: [string, EnvironmentInput, string, string, RegExp][] = [
   ['anonymous Admin in production', variant(production, (e) => (e.grafana.anonymousRole = 'Admin')), 'production', 'grafana.anonymousRole', /must be Viewer in production/],
   ['non-https repo URL', variant(dev, (e) => (e.argocd.repoURL = 'ftp://example.org/repo')), 'dev', 'argocd.repoURL', /Git URL/],
   ['Argo CD in a MOP namespace', variant(dev, (e) => (e.argocd.namespace = 'mop-grafana')), 'dev', 'argocd.namespace', /must not be one of MOP's own namespaces/],
+  // Notification routing (env.alerting, docs/architecture/0010-alert-notifications.md).
+  ['unknown receiver type', variant(production, (e) => (e.alerting.receivers[0].type = 'sms')), 'production', 'alerting.receivers.0.type', /one of slack, pagerduty, opsgenie, email, webhook, msteams/],
+  ['inline webhook URL instead of a Secret key', variant(staging, (e) => (e.alerting.receivers[1].url = 'https://hooks.example.com/abc')), 'staging', 'alerting.receivers.1.url', /must reference a key of an operator-created Secret .* never the credential or URL itself/],
+  ['receiver field of another type', variant(production, (e) => (e.alerting.receivers[0].channel = '#oncall')), 'production', 'alerting.receivers.0.channel', /not a known field \(allowed: name, type, routingKey\)/],
+  ['Secret key with a slash', variant(production, (e) => (e.alerting.receivers[1].webhookUrl.key = 'slack/url')), 'production', 'alerting.receivers.1.webhookUrl.key', /Secret key/],
+  ['two receivers with one name', variant(production, (e) => (e.alerting.receivers[1].name = e.alerting.receivers[0].name)), 'production', 'alerting.receivers.1.name', /must be unique/],
+  ['receiver named like MOP\'s own', variant(staging, (e) => (e.alerting.receivers[0].name = 'mop-no-receiver')), 'staging', 'alerting.receivers.0.name', /reserved/],
+  ['page routed to an unknown receiver', variant(staging, (e) => (e.alerting.page = 'pagerduty')), 'staging', 'alerting.page', /must name one of alerting.receivers \(platform-slack, heartbeat\)/],
+  ['SMTP user without password', variant(production, (e) => delete e.alerting.receivers[2].authPassword), 'production', 'alerting.receivers.2.authPassword', /go together/],
+  ['SMTP relay without port', variant(production, (e) => (e.alerting.receivers[2].smarthost = 'smtp.example.com')), 'production', 'alerting.receivers.2.smarthost', /host:port/],
+  ['OpsGenie API over http', variant(production, (e) => (e.alerting.receivers[4].apiUrl = 'http://api.opsgenie.com/')), 'production', 'alerting.receivers.4.apiUrl', /https:\/\//],
+  ['namespace claimed by two teams', variant(production, (e) => (e.alerting.teams[1].namespaces = ['payments'])), 'production', 'alerting.teams.1.namespaces.0', /already routes to team "payments"/],
 ];
 
 describe('invalid environment configurations are rejected with a one-line message', () => {
