@@ -56,6 +56,8 @@ export function mimirMonolithicConfig(env: Environment): Obj {
       data_dir: `${DATA}/alertmanager`,
       external_url: `${url(endpoints(env).mimirAlertmanager)}/alertmanager`,
       fallback_config_file: FALLBACK_CONFIG_FILE,
+      // Routing is GitOps-managed (the fallback file); a tenant config uploaded through the API would override it.
+      enable_api: false,
       sharding_ring: { replication_factor: 1 },
     },
     alertmanager_storage: { backend: 'filesystem', filesystem: { dir: `${DATA}/alertmanager-configs` } },
@@ -114,6 +116,8 @@ export function mimirDistributedConfig(env: Environment): Obj {
       data_dir: `${DATA}/alertmanager`,
       external_url: `${url(endpoints(env).mimirAlertmanager)}/alertmanager`,
       fallback_config_file: FALLBACK_CONFIG_FILE,
+      // Routing is GitOps-managed (the fallback file); a tenant config uploaded through the API would override it.
+      enable_api: false,
       sharding_ring: { replication_factor: rf },
     },
     limits: limits(env, `${url(endpoints(env).mimirAlertmanager)}/alertmanager`),

@@ -740,6 +740,16 @@ export function runbookUrl(env: Environment, alert: string): string {
   return `${repositoryWebUrl(env.argocd.repoURL)}/blob/${env.argocd.targetRevision}/docs/runbooks/${alert}.md`;
 }
 
+/** Adds each alert's `runbook_url` to rule groups built elsewhere (SLO and experiment rules). */
+export function withRunbooks<G extends { rules: Record<string, unknown>[] }>(env: Environment, groups: G[]): G[] {
+  return groups.map((g) => ({
+    ...g,
+    rules: g.rules.map((r) =>
+      typeof r.alert === 'string' ? { ...r, annotations: { ...(r.annotations as Record<string, string>), runbook_url: runbookUrl(env, r.alert) } } : r,
+    ),
+  }));
+}
+
 function rule(env: Environment, a: MetaAlert): Record<string, unknown> {
   return {
     alert: a.alert,

@@ -148,6 +148,7 @@ describe.each(mimirEnvs)('Alertmanager configuration of $name', (env) => {
       }
     }
     expect(files).toContain(fallbackPath);
+    expect(mimirConfig.alertmanager.enable_api).toBe(false);
     for (const f of referencedFiles(config)) expect(files).toContain(f);
     for (const s of secrets) expect(operatorProvided(env).secrets).toContain(s);
   });

@@ -22,6 +22,7 @@ import {
   runbookUrl,
 } from '../../constructs/monitoring';
 import { REGION_LABEL } from '../../constructs/multi-region';
+import { mimirRuleFiles } from '../../constructs/slo';
 import { metricNames, parseErrors } from '../grafana/expressions';
 import { knownMetricNames } from '../grafana/known-metrics';
 import { SCENARIOS, ScenarioContext } from './scenarios';
@@ -191,9 +192,25 @@ describe.each(envs)('meta-monitoring rules of $name', (env) => {
   });
 });
 
+/** Every alert rule the Mimir construct loads into the ruler (SLO, experiment and meta-monitoring files). */
+function loadedAlertRules(env: Environment): any[] {
+  return Object.values({ ...mimirRuleFiles(env), ...metaMonitoringRuleFiles(env) }).flatMap((f) => parse(f).groups.flatMap((g: any) => g.rules)).filter((r: any) => r.alert);
+}
+
+test.each(envs)('every alert $name loads into the ruler has a severity, a summary, a description and an existing runbook page', (env) => {
+  for (const r of loadedAlertRules(env)) {
+    expect(SEVERITIES).toContain(r.labels.severity);
+    expect(r.annotations.summary).toBeTruthy();
+    expect(r.annotations.description).toBeTruthy();
+    expect(r.annotations.runbook_url).toBe(runbookUrl(env, r.alert));
+    expect(existsSync(join(ROOT, 'docs/runbooks', `${r.alert}.md`))).toBe(true);
+  }
+});
+
 test('every scenario belongs to an alert some environment renders (no stale scenarios)', () => {
   const names = new Set(envs.flatMap((env) => metaMonitoringAlerts(env).map((a) => a.alert)));
   for (const name of Object.keys(SCENARIOS)) expect(names).toContain(name);
+  for (const env of envs) for (const r of loadedAlertRules(env)) names.add(r.alert);
   // And every runbook page belongs to an alert.
   const pages = readdirSync(join(ROOT, 'docs/runbooks')).filter((f) => f !== 'README.md').map((f) => f.replace(/\.md$/, ''));
   for (const page of pages) expect(names).toContain(page);
