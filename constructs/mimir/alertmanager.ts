@@ -31,6 +31,9 @@ export const NO_RECEIVER = 'mop-no-receiver';
 /** Labels alerts are grouped by: one notification per alert, place and affected workload. */
 export const GROUP_BY = ['alertname', ...LOCATION_LABELS, 'namespace', 'k8s_namespace_name', 'service_name'] as const;
 
+/** The labels that name the object an alert is about; a page inhibits only the ticket about the same object. */
+export const IDENTITY_LABELS = ['namespace', 'job', 'pod', 'instance', 'persistentvolumeclaim', 'statefulset', 'deployment', 'daemonset', 'route'] as const;
+
 /** Timing per severity: how long to wait for more alerts of a group, and how often to repeat an unresolved one. */
 export const TIMING: Record<Severity, { group_wait: string; group_interval: string; repeat_interval: string }> = {
   page: { group_wait: '30s', group_interval: '5m', repeat_interval: '1h' },
@@ -113,8 +116,8 @@ export function alertmanagerConfig(env: Environment): Record<string, unknown> {
   });
   const location = [...LOCATION_LABELS];
   const inhibit: Record<string, unknown>[] = [
-    // A page silences the ticket of the same alert and place (two thresholds of one condition).
-    { source_matchers: ['severity="page"'], target_matchers: ['severity="ticket"'], equal: ['alertname', ...location, 'namespace'] },
+    // A page silences the ticket of the same alert and object (two thresholds of one condition).
+    { source_matchers: ['severity="page"'], target_matchers: ['severity="ticket"'], equal: ['alertname', ...location, ...IDENTITY_LABELS] },
     // A fast SLO burn (page) silences the slow burn (ticket) of the same service and objective.
     { source_matchers: ['severity="page"', 'slo=~".+"'], target_matchers: ['severity="ticket"', 'slo=~".+"'], equal: [...location, 'k8s_namespace_name', 'service_name', 'slo'] },
   ];

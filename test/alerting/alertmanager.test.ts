@@ -208,6 +208,7 @@ function inhibitionScenario(env: Environment): ScenarioAlert[] {
     { name: 'PVC 95 % (page)', labels: { ...loc, ...pvc, severity: 'page' }, inhibited: false },
     { name: 'PVC 80 % (ticket) under its page', labels: { ...loc, ...pvc, severity: 'ticket' }, inhibited: true },
     { name: 'PVC 80 % (ticket) elsewhere', labels: { ...other, ...pvc, severity: 'ticket' }, inhibited: false },
+    { name: 'another PVC 80 % (ticket) in the same namespace', labels: { ...loc, ...pvc, persistentvolumeclaim: 'data-mimir-1', severity: 'ticket' }, inhibited: false },
     { name: 'fast SLO burn (page)', labels: { ...loc, ...slo, alertname: 'SLOAvailabilityBudgetBurnFast', severity: 'page' }, inhibited: false },
     { name: 'slow SLO burn (ticket) of the same service', labels: { ...loc, ...slo, alertname: 'SLOAvailabilityBudgetBurnSlow', severity: 'ticket' }, inhibited: true },
     { name: 'slow SLO burn (ticket) of another service', labels: { ...loc, ...slo, service_name: 'other-service', alertname: 'SLOAvailabilityBudgetBurnSlow', severity: 'ticket' }, inhibited: false },
