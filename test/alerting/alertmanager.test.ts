@@ -307,3 +307,17 @@ describe('credentials by Secret reference only', () => {
     expect(readFileSync(join(PROJECT_ROOT, '.ci/run'), 'utf8')).toMatch(/prometheus-alertmanager/);
   });
 });
+
+describe('alertingSummary: the line synth can print per environment', () => {
+  test.each(ENVIRONMENTS.map((e) => loadEnvironment(e)))('$name says where its alerts go', (env) => {
+    const line = alertingSummary(env);
+    expect(line.startsWith(`${env.name}: alerting: `)).toBe(true);
+    expect(line).not.toContain('\n');
+    if (!env.components.includes('mimir')) expect(line).toMatch(/global Mimir/);
+    else if (!env.alerting) expect(line).toMatch(/no external receiver; alerts are visible in the Mimir Alertmanager UI only/);
+    else {
+      expect(line).toContain(`page → ${env.alerting.page}`);
+      expect(line).toContain(`ticket → ${env.alerting.ticket}`);
+    }
+  });
+});
