@@ -10,6 +10,7 @@ import { ENVIRONMENTS, Environment, EnvironmentConfigError, EnvironmentInput, lo
 import { BackgroundFileWriter } from './constructs/base/file-writer';
 import { NetworkPlan, networkFlowsMarkdown } from './constructs/network/policies';
 import { renderEnvironment } from './constructs/render';
+import { alertingSummary } from './constructs/mimir/alertmanager';
 import { summarize } from './constructs/summary';
 import { SynthCommand, USAGE, UsageError, parseCommandLine } from './scripts/synth/cli';
 import { DestructiveChange, DestructiveChangeError, destructiveChanges } from './scripts/synth/guard';
@@ -41,6 +42,8 @@ export interface SynthResult {
   readonly summary: string;
   /** The files added, removed and changed against the `dist/` it replaced. */
   readonly diff: TreeDiff;
+  /** Lines a user should read: where alerts go, what still needs the operator. */
+  readonly notes: readonly string[];
 }
 
 export interface SynthReport {
@@ -124,7 +127,7 @@ export function synth(options: SynthOptions): SynthReport {
         writer.write([...r.files].map(([rel, content]) => [path.join(dir, rel), content] as const));
         replace.push(env.name);
       }
-      results.push({ env, summary: summarize(r), diff });
+      results.push({ env, summary: summarize(r), diff, notes: [alertingSummary(env)] });
       plans.push({ env, plan: r.network });
     }
     const removed = everything ? retiredFolders(outdir, all) : [];
@@ -226,9 +229,10 @@ function run(cmd: SynthCommand, environments: readonly EnvironmentInput[], io: O
   const report = synth({ outdir, only: cmd.only, environments, flowsDoc, allowDestructive: cmd.allowDestructive });
   if (cmd.quiet) return 0;
   for (const line of report.recovered) io.out(`recovered: ${line}\n`);
-  for (const { summary, diff } of report.results) {
+  for (const { summary, diff, notes } of report.results) {
     io.out(`${summary}; ${describeDiff(diff)}\n`);
     for (const line of listDiff(diff, 8)) io.out(`${line}\n`);
+    for (const note of notes) io.out(`  ${note}\n`);
   }
   for (const name of report.removed) io.out(`${name}: removed (no environment renders it any more)\n`);
   for (const c of report.accepted) io.out(`accepted (--allow-destructive): environment "${c.environment}": ${c.what}\n`);

@@ -34,6 +34,16 @@ export type MultiRegionConfig = NonNullable<EnvironmentInput['multiRegion']>;
 export type RegionalRole = Extract<MultiRegionConfig, { role: 'regional' }>;
 export type GlobalRole = Extract<MultiRegionConfig, { role: 'global' }>;
 export type RegionEndpoints = GlobalRole['regions'][number];
+export type AlertingConfig = NonNullable<EnvironmentInput['alerting']>;
+export type ReceiverConfig = AlertingConfig['receivers'][number];
+export type SlackReceiver = Extract<ReceiverConfig, { type: 'slack' }>;
+export type PagerDutyReceiver = Extract<ReceiverConfig, { type: 'pagerduty' }>;
+export type OpsGenieReceiver = Extract<ReceiverConfig, { type: 'opsgenie' }>;
+export type EmailReceiver = Extract<ReceiverConfig, { type: 'email' }>;
+export type WebhookReceiver = Extract<ReceiverConfig, { type: 'webhook' }>;
+export type MsTeamsReceiver = Extract<ReceiverConfig, { type: 'msteams' }>;
+export type SecretKeyRef = SlackReceiver['webhookUrl'];
+export type TeamRoute = NonNullable<AlertingConfig['teams']>[number];
 
 /** The components an environment can run (`components` of an `Environment`). */
 export type PlatformComponent = 'mimir' | 'tempo' | 'loki' | 'alloy' | 'obi' | 'grafana';

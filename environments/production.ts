@@ -64,4 +64,30 @@ export const production: EnvironmentInput = {
   ],
   experiments: { sloTailSampling: true, serviceDependencyGraph: true, databaseProfiling: true, canaryAnalysis: true },
   grafana: { anonymousRole: 'Viewer' },
+  alerting: {
+    receivers: [
+      { name: 'oncall-pagerduty', type: 'pagerduty', routingKey: { secret: 'mop-alerting', key: 'pagerduty-routing-key' } },
+      { name: 'platform-slack', type: 'slack', channel: '#mop-alerts', webhookUrl: { secret: 'mop-alerting', key: 'slack-webhook-url' } },
+      {
+        name: 'platform-email',
+        type: 'email',
+        to: 'mop-platform@example.com',
+        from: 'alertmanager@example.com',
+        smarthost: 'smtp.example.com:587',
+        authUsername: 'alertmanager@example.com',
+        authPassword: { secret: 'mop-alerting', key: 'smtp-password' },
+      },
+      { name: 'heartbeat', type: 'webhook', url: { secret: 'mop-alerting', key: 'heartbeat-url' } },
+      { name: 'payments-opsgenie', type: 'opsgenie', apiKey: { secret: 'mop-alerting', key: 'opsgenie-api-key' }, apiUrl: 'https://api.eu.opsgenie.com/' },
+      { name: 'search-teams', type: 'msteams', webhookUrl: { secret: 'mop-alerting', key: 'teams-search-webhook-url' } },
+    ],
+    page: 'oncall-pagerduty',
+    ticket: 'platform-slack',
+    info: 'platform-email',
+    heartbeat: 'heartbeat',
+    teams: [
+      { team: 'payments', namespaces: ['payments'], page: 'payments-opsgenie', ticket: 'payments-opsgenie' },
+      { team: 'search', namespaces: ['search'], ticket: 'search-teams' },
+    ],
+  },
 };

@@ -316,6 +316,139 @@ const multiRegion = z.discriminatedUnion(
   { error: 'must be { role: "regional", globalMimir } or { role: "global", regions }' },
 );
 
+/**
+ * A key of a Secret the operator creates in the Mimir namespace. MOP mounts it as a file into the Alertmanager and
+ * never reads, renders or stores its value (docs/architecture/0010-alert-notifications.md).
+ */
+const secretKeyRef = () =>
+  z.readonly(
+    z.strictObject(
+      {
+        secret: dnsLabel(),
+        key: matching(/^[-._a-zA-Z0-9]{1,253}$/, 'a Secret key: letters, digits, "-", "_" and "."'),
+      },
+      {
+        error: (issue) =>
+          issue.code === 'unrecognized_keys'
+            ? 'is not a known field (known: secret, key)'
+            : 'must reference a key of an operator-created Secret in the Mimir namespace ({ secret, key }), never the credential or URL itself',
+      },
+    ),
+  );
+
+const receiverName = () => matching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a receiver name: lower-case letters, digits and "-"');
+const EMAIL = /^[^\s@,]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
+
+/** Notification integrations of the pinned Mimir Alertmanager; credentials by Secret reference only. */
+const receiver = z.discriminatedUnion(
+  'type',
+  [
+    fields(
+      {
+        name: receiverName(),
+        type: z.literal('slack'),
+        /** Channel to post to, e.g. `#mop-alerts`. */
+        channel: matching(/^[#@]?[A-Za-z0-9._-]{1,80}$/, 'a Slack channel such as #mop-alerts'),
+        /** Secret key holding the incoming-webhook URL (`api_url_file`). */
+        webhookUrl: secretKeyRef(),
+      },
+      'a Slack receiver',
+    ),
+    fields(
+      {
+        name: receiverName(),
+        type: z.literal('pagerduty'),
+        /** Secret key holding the Events API v2 integration key (`routing_key_file`). */
+        routingKey: secretKeyRef(),
+      },
+      'a PagerDuty receiver',
+    ),
+    fields(
+      {
+        name: receiverName(),
+        type: z.literal('opsgenie'),
+        /** Secret key holding the API key (`api_key_file`). */
+        apiKey: secretKeyRef(),
+        /** API endpoint, e.g. `https://api.eu.opsgenie.com/` for the EU instance; Alertmanager's default otherwise. */
+        apiUrl: z.optional(matching(/^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?\/?$/, 'an https:// API base URL such as https://api.eu.opsgenie.com/')),
+      },
+      'an OpsGenie receiver',
+    ),
+    fields(
+      {
+        name: receiverName(),
+        type: z.literal('email'),
+        to: matching(EMAIL, 'an e-mail address'),
+        from: matching(EMAIL, 'an e-mail address'),
+        /** SMTP relay `host:port`; STARTTLS is required. */
+        smarthost: text('an SMTP relay host:port such as smtp.example.com:587', (s) => {
+          const parsed = parseHostPort(s, true);
+          return typeof parsed === 'string' ? `an SMTP relay host:port such as smtp.example.com:587 (${parsed})` : undefined;
+        }),
+        authUsername: z.optional(matching(/^\S{1,256}$/, 'an SMTP user name')),
+        /** Secret key holding the SMTP password (`auth_password_file`); required with `authUsername`. */
+        authPassword: z.optional(secretKeyRef()),
+      },
+      'an e-mail receiver',
+    ),
+    fields(
+      {
+        name: receiverName(),
+        type: z.literal('webhook'),
+        /** Secret key holding the URL (`url_file`): webhook URLs often embed a token. */
+        url: secretKeyRef(),
+      },
+      'a webhook receiver',
+    ),
+    fields(
+      {
+        name: receiverName(),
+        type: z.literal('msteams'),
+        /** Secret key holding the Power Automate workflow URL (`msteamsv2_configs.webhook_url_file`). */
+        webhookUrl: secretKeyRef(),
+      },
+      'a Microsoft Teams receiver',
+    ),
+  ],
+  { error: 'must be a receiver whose type is one of slack, pagerduty, opsgenie, email, webhook, msteams' },
+);
+
+/**
+ * Where alerts go (rendered as the Mimir Alertmanager's fallback configuration). Every alert MOP defines has a
+ * `severity` of `page` (wake someone), `ticket` (work hours) or `info` (no notification by default).
+ */
+const alerting = fields(
+  {
+    receivers: list(receiver, 1, "receivers (name, type and the type's fields)"),
+    /** Receiver names per severity. */
+    page: receiverName(),
+    ticket: receiverName(),
+    /** Omit to keep info alerts in the Alertmanager UI only. */
+    info: z.optional(receiverName()),
+    /** Dead man's switch: the always-firing `Watchdog` alert is sent here every minute; alert when it stops. */
+    heartbeat: z.optional(receiverName()),
+    /** Alerts of a team's application namespaces (`namespace` or OBI's `k8s_namespace_name` label) go to its receivers. */
+    teams: z.optional(
+      list(
+        fields(
+          {
+            team: dnsLabel(),
+            namespaces: list(dnsLabel(), 1, 'namespace names'),
+            /** Receivers per severity; the environment's receiver of that severity when omitted. */
+            page: z.optional(receiverName()),
+            ticket: z.optional(receiverName()),
+            info: z.optional(receiverName()),
+          },
+          'a team route',
+        ),
+        0,
+        'team routes',
+      ),
+    ),
+  },
+  'notification routing: receivers, page, ticket',
+);
+
 const STORE_MODE = ['monolithic', 'distributed'] as const;
 
 /** What a user writes in `environments/<name>.ts`. */
@@ -351,6 +484,11 @@ export const environmentSchema = fields(
     storageClassName: z.optional(objectName()),
     /** Part of a multi-region deployment (generated by `environments/multi-region.ts`); omit for a single cluster. */
     multiRegion: z.optional(multiRegion),
+    /**
+     * Notification routing. Omit for no external receiver (alerts stay in the Mimir Alertmanager UI); the synth
+     * summary says so. Used where Mimir runs (in multi-region: the global environment).
+     */
+    alerting: z.optional(alerting),
   },
   'an environment',
 );

@@ -60,4 +60,13 @@ export const staging: EnvironmentInput = {
   ],
   experiments: { sloTailSampling: true, serviceDependencyGraph: true, databaseProfiling: true, canaryAnalysis: true },
   grafana: { anonymousRole: 'Editor' },
+  alerting: {
+    receivers: [
+      { name: 'platform-slack', type: 'slack', channel: '#mop-staging-alerts', webhookUrl: { secret: 'mop-alerting', key: 'slack-webhook-url' } },
+      { name: 'heartbeat', type: 'webhook', url: { secret: 'mop-alerting', key: 'heartbeat-url' } },
+    ],
+    page: 'platform-slack',
+    ticket: 'platform-slack',
+    heartbeat: 'heartbeat',
+  },
 };

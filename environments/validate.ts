@@ -192,6 +192,8 @@ function checkRules(e: EnvironmentInput, fail: (field: string, value: unknown, a
     fail('grafana.anonymousRole', e.grafana.anonymousRole, 'must be Viewer in production (anonymous users must not edit)');
   }
 
+  if (e.alerting) checkAlerting(e.alerting, fail);
+
   if (e.multiRegion) {
     const role = e.multiRegion.role;
     if (e.multiRegion.role === 'global') {
@@ -206,6 +208,41 @@ function checkRules(e: EnvironmentInput, fail: (field: string, value: unknown, a
       if (e.experiments[key]) fail(`experiments.${key}`, true, `must be false in a multi-region ${role} environment; it runs in ${other.where}`);
     }
   }
+}
+
+/** Receiver names MOP renders itself. */
+export const RESERVED_RECEIVERS: readonly string[] = ['mop-no-receiver'];
+
+/** Receivers named once and not MOP's own; every route names a declared receiver; a namespace belongs to one team. */
+function checkAlerting(alerting: NonNullable<EnvironmentInput['alerting']>, fail: (field: string, value: unknown, allowed: string) => never): void {
+  const names = new Set<string>();
+  alerting.receivers.forEach((r, i) => {
+    const at = `alerting.receivers.${i}`;
+    if (RESERVED_RECEIVERS.includes(r.name)) fail(`${at}.name`, r.name, "is reserved for MOP's own receiver");
+    if (names.has(r.name)) fail(`${at}.name`, r.name, 'repeats a receiver name; receiver names must be unique');
+    names.add(r.name);
+    if (r.type === 'email' && (r.authUsername === undefined) !== (r.authPassword === undefined)) {
+      fail(`${at}.authPassword`, r.authPassword, 'authUsername and authPassword (a Secret key) go together');
+    }
+  });
+  const known = `must name one of alerting.receivers (${[...names].join(', ')})`;
+  const route = (at: string, name: string | undefined) => {
+    if (name !== undefined && !names.has(name)) fail(at, name, known);
+  };
+  for (const severity of ['page', 'ticket', 'info', 'heartbeat'] as const) route(`alerting.${severity}`, alerting[severity]);
+  const teams = new Set<string>();
+  const claimed = new Map<string, string>();
+  (alerting.teams ?? []).forEach((t, i) => {
+    const at = `alerting.teams.${i}`;
+    if (teams.has(t.team)) fail(`${at}.team`, t.team, 'repeats a team; team names are unique');
+    teams.add(t.team);
+    t.namespaces.forEach((ns, j) => {
+      const owner = claimed.get(ns);
+      if (owner !== undefined) fail(`${at}.namespaces.${j}`, ns, `already routes to team "${owner}"; a namespace belongs to one team`);
+      claimed.set(ns, t.team);
+    });
+    for (const severity of ['page', 'ticket', 'info'] as const) route(`${at}.${severity}`, t[severity]);
+  });
 }
 
 /** Capacity the derived sizing needs from the inputs: one Kafka partition per ingester and live-store of a zone. */

@@ -13,6 +13,7 @@
  */
 import { Environment } from '../../environments';
 import { toYaml } from '../base';
+import { withRunbooks } from '../monitoring';
 
 export const OBI_DB_CLIENT = {
   bucket: 'db_client_operation_duration_seconds_bucket',
@@ -97,5 +98,5 @@ export function dbProfilingRuleGroups(): Record<string, unknown>[] {
 /** The experiment's rule file for the Mimir ruler (merged into `mimirRuleFiles`), empty when the experiment is off. */
 export function databaseProfilingRuleFiles(env: Environment): Record<string, string> {
   if (!env.experiments.databaseProfiling) return {};
-  return { [DB_RULE_FILE]: toYaml({ groups: dbProfilingRuleGroups() }) };
+  return { [DB_RULE_FILE]: toYaml({ groups: withRunbooks(env, dbProfilingRuleGroups() as { rules: Record<string, unknown>[] }[]) }) };
 }

@@ -2,13 +2,14 @@ import { Environment } from '../../environments';
 import { ConfigFiles, toYaml } from '../base';
 import { PORTS, endpoints, url } from '../endpoints';
 import { ComponentDefinition } from '../platform';
+import { metaMonitoringRuleFiles } from '../monitoring';
 import { mimirRuleFiles } from '../slo';
 import { ENV_VARS, StoreComponentProps, Zone, clusterLabel, gossipJoin, kafkaEnv, placeholder, runtimeConfigPath, storeComponent, storeFoundation, zones } from '../stores/common';
 import { zoneRollout } from '../stores/rollout';
 import { mimirSizing } from '../stores/sizing';
 import { mimirBucket, mimirCommonStorage } from '../stores/storage';
+import { FALLBACK_CONFIG_FILE, alertmanagerMounts } from './alertmanager';
 
-const CONFIG_DIR = '/etc/mimir';
 /** Outside CONFIG_DIR: a mount point inside a read-only ConfigMap volume cannot be created. */
 const RULES_DIR = '/etc/mimir-rules';
 const DATA = '/data';
@@ -67,7 +68,9 @@ export function mimirMonolithicConfig(env: Environment): Obj {
     alertmanager: {
       data_dir: `${DATA}/alertmanager`,
       external_url: `${url(endpoints(env).mimirAlertmanager)}/alertmanager`,
-      fallback_config_file: `${CONFIG_DIR}/alertmanager-fallback.yaml`,
+      fallback_config_file: FALLBACK_CONFIG_FILE,
+      // Routing is GitOps-managed (the fallback file); a tenant config uploaded through the API would override it.
+      enable_api: false,
       sharding_ring: { replication_factor: 1 },
     },
     alertmanager_storage: { backend: 'filesystem', filesystem: { dir: `${DATA}/alertmanager-configs` } },
@@ -126,7 +129,9 @@ export function mimirDistributedConfig(env: Environment): Obj {
     alertmanager: {
       data_dir: `${DATA}/alertmanager`,
       external_url: `${url(endpoints(env).mimirAlertmanager)}/alertmanager`,
-      fallback_config_file: `${CONFIG_DIR}/alertmanager-fallback.yaml`,
+      fallback_config_file: FALLBACK_CONFIG_FILE,
+      // Routing is GitOps-managed (the fallback file); a tenant config uploaded through the API would override it.
+      enable_api: false,
       sharding_ring: { replication_factor: rf },
     },
     limits: limits(`${url(endpoints(env).mimirAlertmanager)}/alertmanager`),
@@ -193,9 +198,6 @@ function kafkaTlsVolumes(env: Environment): NonNullable<StoreComponentProps['ext
 const QUERY_FRONTEND_SHUTDOWN = ['-server.grpc.keepalive.max-connection-age=30s', '-shutdown-delay=90s'];
 const QUERY_FRONTEND_GRACE_SECONDS = 180;
 
-/** Alertmanager configuration used for tenants that have not uploaded their own: one receiver, no integrations. */
-const ALERTMANAGER_FALLBACK = toYaml({ route: { receiver: 'default' }, receivers: [{ name: 'default' }] });
-
 export function mimirConfigYaml(env: Environment): string {
   const config = env.stores.mimir === 'monolithic' ? mimirMonolithicConfig(env) : mimirDistributedConfig(env);
   return toYaml(config);
@@ -209,13 +211,13 @@ export const mimir: ComponentDefinition = {
     const { common, target } = storeFoundation(ctx, 'mimir', {
       configYaml: mimirConfigYaml(env),
       runtimeYaml: toYaml(mimirRuntimeConfig(env)),
-      extraFiles: { 'alertmanager-fallback.yaml': ALERTMANAGER_FALLBACK },
       dataMountPath: DATA,
       httpPort: PORTS.mimirHttp,
     });
     // Rule files per tenant: `<tenant>/<file>` under the local ruler storage directory.
-    const ruleFiles = mimirRuleFiles(env);
+    const ruleFiles = { ...mimirRuleFiles(env), ...metaMonitoringRuleFiles(env) };
     const rules = new ConfigFiles(ctx, { id: { software: 'mimir', component: 'rules' }, name: 'mimir-rules', namespace: ns, files: ruleFiles });
+    const am = alertmanagerMounts(ctx);
     const rulesMount = {
       files: rules,
       mountPath: RULES_DIR,
@@ -233,7 +235,8 @@ export const mimir: ComponentDefinition = {
         resources: { cpu: '400m', memory: '768Mi', memoryLimit: '1536Mi' },
         disk: '10Gi',
         args: target('all,alertmanager'),
-        extraConfig: [rulesMount],
+        extraConfig: [rulesMount, ...am.extraConfig],
+        extraVolumes: am.extraVolumes,
         gossip: true,
         terminationGracePeriodSeconds: 1200,
         pdb: false,
@@ -298,6 +301,6 @@ export const mimir: ComponentDefinition = {
     storeComponent(ctx, { ...common, component: 'ruler-query-frontend', kind: 'Deployment', ...s.rulerQueryFrontend, args: [...target('query-frontend'), `-query-frontend.scheduler-address=${rulerScheduler}`, ...QUERY_FRONTEND_SHUTDOWN, ...kafkaArgs], ...kafka, gossip: true, terminationGracePeriodSeconds: QUERY_FRONTEND_GRACE_SECONDS, serviceName: false, headless: true, pdb: true });
     storeComponent(ctx, { ...common, component: 'ruler-query-scheduler', kind: 'Deployment', ...s.rulerQueryScheduler, args: target('query-scheduler'), gossip: false, terminationGracePeriodSeconds: 180, serviceName: false, headless: true, headlessPublishNotReady: true, pdb: true });
     storeComponent(ctx, { ...common, component: 'ruler-querier', kind: 'Deployment', ...s.rulerQuerier, args: [...target('querier'), `-querier.scheduler-address=${rulerScheduler}`, ...kafkaArgs], ...kafka, gossip: true, terminationGracePeriodSeconds: 180, serviceName: false, pdb: true });
-    storeComponent(ctx, { ...common, component: 'alertmanager', kind: 'StatefulSet', ...s.alertmanager, args: target('alertmanager'), gossip: true, terminationGracePeriodSeconds: 900, pdb: true });
+    storeComponent(ctx, { ...common, component: 'alertmanager', kind: 'StatefulSet', ...s.alertmanager, args: target('alertmanager'), ...am, gossip: true, terminationGracePeriodSeconds: 900, pdb: true });
   },
 };

@@ -1,6 +1,7 @@
 import { Environment, PlatformComponent } from '../../environments';
 import { platformScrapeTargets } from '../alloy/pipeline';
 import { Endpoint, PORTS, endpoints, httpsPort, objectStoragePort } from '../endpoints';
+import { notificationPorts } from '../mimir/alertmanager';
 import { CROSS_REGION_ACCESS_LABEL, globalRegions } from '../multi-region';
 import { ROLLOUT_OPERATOR, usesDownscaleWebhook, zoneAwareStores } from '../stores/rollout';
 
@@ -156,6 +157,9 @@ export function flows(env: Environment): Flow[] {
     for (const store of storeNamespaces) {
       add({ id: `${store}-to-object-storage`, from: ns(store), to: { kind: 'external', what: `${env.storage.backend} object storage`, ports: [objectStoragePort(env)] }, purpose: 'blocks, chunks and traces in object storage' });
     }
+  }
+  if (runs('mimir') && notificationPorts(env).length > 0) {
+    add({ id: `${n.mimir}-to-notification-receivers`, from: ns(n.mimir), to: { kind: 'external', what: 'notification receivers (env.alerting: chat, paging and e-mail services)', ports: notificationPorts(env) }, purpose: 'the Alertmanager sends notifications' });
   }
   if (env.kafka) {
     for (const store of [n.mimir, n.tempo].filter((x) => storeNamespaces.includes(x))) {

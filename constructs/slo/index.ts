@@ -1,6 +1,7 @@
 import { toYaml } from '../base/yaml';
 import { Environment, SloConfig } from '../../environments';
 import { databaseProfilingRuleFiles } from '../experiments/database-profiling';
+import { withRunbooks } from '../monitoring';
 import { REGION_LABEL } from '../multi-region';
 import { OBI_DURATION_BUCKETS_SECONDS } from './buckets';
 
@@ -193,7 +194,7 @@ export function ruleFileName(slo: SloConfig): string {
 export function mimirRuleFiles(env: Environment): Record<string, string> {
   const files: Record<string, string> = {};
   for (const slo of env.slos) {
-    files[ruleFileName(slo)] = toYaml({ groups: sloRuleGroups(slo) });
+    files[ruleFileName(slo)] = toYaml({ groups: withRunbooks(env, sloRuleGroups(slo)) });
   }
   return { ...files, ...databaseProfilingRuleFiles(env) };
 }

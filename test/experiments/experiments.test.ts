@@ -274,7 +274,7 @@ describe('databaseProfiling rules', () => {
         .replace(/\{\{ \$labels\.service_name \}\}/g, 'checkout')
         .replace(/\{\{ \$labels\.k8s_namespace_name \}\}/g, 'shop')
         .replace(/\{\{ \$value \| humanizeDuration \}\}/g, value);
-    const annotations = (value: string) => ({ summary: expand(rule.annotations.summary, value), description: expand(rule.annotations.description, value) });
+    const annotations = (value: string) => ({ summary: expand(rule.annotations.summary, value), description: expand(rule.annotations.description, value), runbook_url: rule.annotations.runbook_url });
     const slowEnd = phases[0] + phases[1];
     const test = {
       interval: `${STEP_MIN}m`,

@@ -138,6 +138,18 @@ const CASES: Case[] = [
   alone('architecture', 'anonymous Admin in production', variant(production, (e) => (e.grafana.anonymousRole = 'Admin')), 'grafana.anonymousRole', /must be Viewer in production/),
   alone('architecture', 'non-https repo URL', variant(dev, (e) => (e.argocd.repoURL = 'ftp://example.org/repo')), 'argocd.repoURL', /Git URL/),
   alone('architecture', 'Argo CD in a MOP namespace', variant(dev, (e) => (e.argocd.namespace = 'mop-grafana')), 'argocd.namespace', /must not be one of MOP's own namespaces/),
+  // Notification routing (env.alerting, docs/architecture/0010-alert-notifications.md).
+  alone('alerting', 'unknown receiver type', variant(production, (e) => (e.alerting.receivers[0].type = 'sms')), 'alerting.receivers.0.type', /got "sms"; must be a receiver whose type is one of slack, pagerduty, opsgenie, email, webhook, msteams/),
+  alone('alerting', 'inline webhook URL instead of a Secret key', variant(staging, (e) => (e.alerting.receivers[1].url = 'https://hooks.example.com/abc')), 'alerting.receivers.1.url', /must reference a key of an operator-created Secret .* never the credential or URL itself/),
+  alone('alerting', 'receiver field of another type', variant(production, (e) => (e.alerting.receivers[0].channel = '#oncall')), 'alerting.receivers.0.channel', /is not a known field \(known: name, type, routingKey\)/),
+  alone('alerting', 'Secret key with a slash', variant(production, (e) => (e.alerting.receivers[1].webhookUrl.key = 'slack/url')), 'alerting.receivers.1.webhookUrl.key', /got "slack\/url"; must be a Secret key/),
+  alone('alerting', 'two receivers with one name', variant(production, (e) => (e.alerting.receivers[1].name = e.alerting.receivers[0].name)), 'alerting.receivers.1.name', /must be unique/),
+  alone('alerting', "receiver named like MOP's own", variant(staging, (e) => (e.alerting.receivers[0].name = 'mop-no-receiver')), 'alerting.receivers.0.name', /reserved/),
+  alone('alerting', 'page routed to an unknown receiver', variant(staging, (e) => (e.alerting.page = 'pagerduty')), 'alerting.page', /got "pagerduty"; must name one of alerting.receivers \(platform-slack, heartbeat\)/),
+  alone('alerting', 'SMTP user without password', variant(production, (e) => delete e.alerting.receivers[2].authPassword), 'alerting.receivers.2.authPassword', /go together/),
+  alone('alerting', 'SMTP relay without port', variant(production, (e) => (e.alerting.receivers[2].smarthost = 'smtp.example.com')), 'alerting.receivers.2.smarthost', /host:port/),
+  alone('alerting', 'OpsGenie API over http', variant(production, (e) => (e.alerting.receivers[4].apiUrl = 'http://api.opsgenie.com/')), 'alerting.receivers.4.apiUrl', /https:\/\//),
+  alone('alerting', 'namespace claimed by two teams', variant(production, (e) => (e.alerting.teams[1].namespaces = ['payments'])), 'alerting.teams.1.namespaces.0', /already routes to team "payments"/),
   // Environments that collide: the later one is named.
   {
     kind: 'collision',
@@ -208,7 +220,7 @@ describe('invalid environment configurations are refused with one line naming en
   test('there are at least 40 cases, in every class of issue #14', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
     expect(new Set(CASES.map((c) => c.kind))).toEqual(
-      new Set(['port', 'tenant', 'bucket', 'retention', 'tail sampling', 'shape', 'number', 'slo', 'experiment', 'capacity', 'architecture', 'kafka', 'collision']),
+      new Set(['port', 'tenant', 'bucket', 'retention', 'tail sampling', 'shape', 'number', 'slo', 'experiment', 'capacity', 'architecture', 'kafka', 'alerting', 'collision']),
     );
   });
 

@@ -112,9 +112,120 @@ export const KNOWN_METRICS: readonly MetricList[] = [
   },
 ];
 
+/**
+ * Metrics the meta-monitoring alerts (constructs/monitoring) read. The Mimir 3.2.0 repository is larger than the
+ * search tool brings here (544 MB snapshot, limit 500 MB), so Mimir names were checked against the mixin and source
+ * files the index holds (commits named); every other source was read at the pinned tag.
+ */
+export const META_MONITORING_METRICS: readonly MetricList[] = [
+  {
+    emitter: 'Mimir 3.x (ring, ruler, compactor, store-gateway, ingest storage, alertmanager)',
+    source:
+      'grafana/mimir operations/mimir-mixin-compiled/alerts.yaml (index commit 01217a9c01eef770ef5a20ae9f31bc03e7fe6f5d: MimirIngesterUnhealthy, ' +
+      'MimirCompactorNotRunningCompaction, MimirStoreGatewayHasNotSyncTheBucket, MimirStoreGatewayTooManyFailedOperations, MimirRulerTooManyFailedQueries/Pushes, ' +
+      'MimirRulerMissedEvaluations, MimirAlertmanagerSyncConfigsFailing, MimirIngesterNotShippingBlocks, MimirFewerIngestersConsumingThanActivePartitions, ' +
+      'MimirRunningIngesterReceiveDelayTooHigh, MimirIngesterKafkaReadFailed); pkg/alertmanager/alertmanager_metrics.go (cortex_alertmanager_notifications_total, _failed_total)',
+    names: [
+      'cortex_ring_members',
+      'cortex_compactor_last_successful_run_timestamp_seconds',
+      'cortex_compactor_runs_failed_total',
+      'cortex_bucket_stores_blocks_last_successful_sync_timestamp_seconds',
+      'thanos_objstore_bucket_operation_failures_total',
+      'thanos_objstore_bucket_operations_total',
+      'cortex_ruler_queries_failed_total',
+      'cortex_ruler_queries_total',
+      'cortex_ruler_write_requests_failed_total',
+      'cortex_ruler_write_requests_total',
+      'cortex_prometheus_rule_group_iterations_missed_total',
+      'cortex_prometheus_rule_group_iterations_total',
+      'cortex_alertmanager_notifications_failed_total',
+      'cortex_alertmanager_notifications_total',
+      'cortex_alertmanager_sync_configs_failed_total',
+      'cortex_ingester_shipper_last_successful_upload_timestamp_seconds',
+      'cortex_partition_ring_partitions',
+      'cortex_ingest_storage_reader_last_consumed_offset',
+      'cortex_ingest_storage_reader_read_errors_total',
+    ],
+    histograms: ['cortex_ingest_storage_reader_receive_delay_seconds'],
+  },
+  {
+    emitter: 'Loki v3.7.6',
+    source:
+      'grafana/loki v3.7.6 pkg/util/server/recovery.go (loki_panic_total), pkg/compactor/metrics.go (loki_boltdb_shipper_compactor_running, ' +
+      'loki_boltdb_shipper_compact_tables_operation_last_successful_run_timestamp_seconds), pkg/validation/validate.go (loki_discarded_samples_total); production/loki-mixin-compiled/alerts.yaml',
+    names: ['loki_panic_total', 'loki_boltdb_shipper_compactor_running', 'loki_boltdb_shipper_compact_tables_operation_last_successful_run_timestamp_seconds', 'loki_discarded_samples_total'],
+  },
+  {
+    emitter: 'Tempo v3.0.3',
+    source:
+      'grafana/tempo v3.0.3 modules/distributor/receiver/metrics_provider.go (tempo_receiver_accepted_spans, tempo_receiver_refused_spans: counters without _total), ' +
+      'modules/overrides/discarded_spans.go, pkg/ingest/metrics.go (tempo_ingest_group_partition_lag_seconds), modules/backendscheduler/metrics.go, ' +
+      'modules/backendworker/metrics.go, tempodb/blocklist/poller.go; vendor/github.com/grafana/dskit/ring/ring.go (ring_members, prefixed tempo_); operations/tempo-mixin-compiled/alerts.yaml',
+    names: [
+      'tempo_receiver_accepted_spans',
+      'tempo_receiver_refused_spans',
+      'tempo_discarded_spans_total',
+      'tempo_ingest_group_partition_lag_seconds',
+      'tempo_backend_scheduler_jobs_created_total',
+      'tempo_backend_scheduler_jobs_failed_total',
+      'tempo_backend_worker_bad_jobs_received_total',
+      'tempodb_blocklist_poll_errors_total',
+      'tempo_ring_members',
+    ],
+  },
+  {
+    emitter: 'Alloy v1.18.1 (controller, clustering)',
+    source:
+      'grafana/alloy v1.18.1 internal/runtime/internal/controller/metrics.go (alloy_component_controller_running_components); ' +
+      'operations/alloy-mixin/alerts/clustering.libsonnet (cluster_node_peers, from grafana/ckit)',
+    names: ['alloy_component_controller_running_components', 'cluster_node_peers'],
+  },
+  {
+    emitter: 'ebpf_exporter v2.5.1',
+    source: 'cloudflare/ebpf_exporter v2.5.1 exporter/exporter.go (programAttachedDesc: ebpf_exporter_ebpf_program_attached{id})',
+    names: ['ebpf_exporter_ebpf_program_attached'],
+  },
+  {
+    emitter: 'Grafana',
+    source: 'grafana/grafana pkg/middleware/request_metrics.go (grafana_http_request_duration_seconds{handler, status_code, method}; index commit 001f3709)',
+    names: [],
+    histograms: ['grafana_http_request_duration_seconds'],
+  },
+  {
+    emitter: 'kube-state-metrics v2.20.0 (issue #18)',
+    source: 'kubernetes/kube-state-metrics v2.20.0 internal/store/pod.go, daemonset.go, statefulset.go, deployment.go',
+    names: [
+      'kube_pod_container_status_waiting_reason',
+      'kube_pod_status_phase',
+      'kube_pod_status_ready',
+      'kube_daemonset_status_desired_number_scheduled',
+      'kube_daemonset_status_number_available',
+      'kube_statefulset_replicas',
+      'kube_statefulset_status_current_revision',
+      'kube_statefulset_status_update_revision',
+      'kube_statefulset_status_replicas_updated',
+      'kube_deployment_spec_replicas',
+      'kube_deployment_status_replicas_available',
+      'kube_deployment_status_replicas_updated',
+    ],
+  },
+  {
+    emitter: 'kubelet volume stats (job integrations/kubernetes/kubelet)',
+    source:
+      'kubernetes/kubernetes pkg/kubelet/metrics/collectors/volume_stats.go (kubelet_volume_stats_*); ' +
+      'kubernetes-monitoring/kubernetes-mixin version-1.5.6 alerts/storage_alerts.libsonnet KubePersistentVolumeFillingUp',
+    names: ['kubelet_volume_stats_available_bytes', 'kubelet_volume_stats_capacity_bytes'],
+  },
+  {
+    emitter: 'Every Prometheus scrape (Alloy prometheus.scrape)',
+    source: 'prometheus/prometheus scrape/scrape.go (the synthetic "up" series per target)',
+    names: ['up'],
+  },
+];
+
 export function knownMetricNames(): Set<string> {
   const out = new Set<string>();
-  for (const list of KNOWN_METRICS) {
+  for (const list of [...KNOWN_METRICS, ...META_MONITORING_METRICS]) {
     list.names.forEach((n) => out.add(n));
     for (const h of list.histograms ?? []) for (const s of ['_bucket', '_count', '_sum']) out.add(`${h}${s}`);
   }

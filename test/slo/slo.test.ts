@@ -21,7 +21,6 @@ import {
   leMatcher,
   mimirRuleFiles,
   ruleFileName,
-  sloRuleGroups,
   tidy,
 } from '../../constructs/slo';
 import { metricNames, parseErrors } from '../grafana/expressions';
@@ -121,16 +120,17 @@ function windowMinutes(w: string): number {
   return w.endsWith('m') ? n : w.endsWith('h') ? n * 60 : n * 1440;
 }
 
-function expectedAlert(slo: SloConfig, kind: SloKind, a: BurnRateAlert, labels: Record<string, string>) {
-  const rule = sloRuleGroups(slo)[1].rules.find((r: any) => r.alert === alertName(kind, a.tier)) as any;
+function expectedAlert(env: Environment, slo: SloConfig, kind: SloKind, a: BurnRateAlert, labels: Record<string, string>) {
+  const rendered = parse(mimirRuleFiles(env)[ruleFileName(slo)]).groups[1];
+  const rule = rendered.rules.find((r: any) => r.alert === alertName(kind, a.tier)) as any;
   const expand = (s: string) => s.replace('{{ $labels.service_name }}', slo.service).replace('{{ $labels.k8s_namespace_name }}', slo.namespace);
   return {
     exp_labels: { ...labels, ...rule.labels },
-    exp_annotations: { summary: expand(rule.annotations.summary), description: expand(rule.annotations.description) },
+    exp_annotations: { summary: expand(rule.annotations.summary), description: expand(rule.annotations.description), runbook_url: rule.annotations.runbook_url },
   };
 }
 
-function scenario(slo: SloConfig, kind: SloKind, tierIndex: number) {
+function scenario(env: Environment, slo: SloConfig, kind: SloKind, tierIndex: number) {
   const a = BURN_RATE_ALERTS[tierIndex];
   const objective = kind === 'availability' ? slo.objectivePercent : slo.latencyObjectivePercent;
   const r = badRatio(tierIndex, tidy(1 - objective / 100));
@@ -156,7 +156,7 @@ function scenario(slo: SloConfig, kind: SloKind, tierIndex: number) {
         ];
   const name = alertName(kind, a.tier);
   const alert_rule_test: unknown[] = [
-    { eval_time: '30m', alertname: name, exp_alerts: [expectedAlert(slo, kind, a, base)] },
+    { eval_time: '30m', alertname: name, exp_alerts: [expectedAlert(env, slo, kind, a, base)] },
     { eval_time: `${resolveAt}m`, alertname: name, exp_alerts: [] },
   ];
   // The next faster tier stays silent: the ratio is below its threshold.
@@ -170,7 +170,7 @@ describe.each(envs)('promtool test rules for $name', (env) => {
     const dir = mkdtempSync(join(tmpdir(), 'mop-slo-test-'));
     const rules = join(dir, ruleFileName(slo));
     writeFileSync(rules, mimirRuleFiles(env)[ruleFileName(slo)]);
-    const tests = (['availability', 'latency'] as const).flatMap((kind) => BURN_RATE_ALERTS.map((_a, i) => scenario(slo, kind, i)));
+    const tests = (['availability', 'latency'] as const).flatMap((kind) => BURN_RATE_ALERTS.map((_a, i) => scenario(env, slo, kind, i)));
     const testFile = join(dir, 'tests.yaml');
     writeFileSync(testFile, stringify({ rule_files: [rules], evaluation_interval: '1m', tests }, { lineWidth: 0, aliasDuplicateObjects: false }));
     const r = spawnSync(tool, ['test', 'rules', testFile], { encoding: 'utf8' });

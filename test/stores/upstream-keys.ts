@@ -60,10 +60,11 @@ export const UPSTREAM_KEYS: Record<'mimir' | 'tempo' | 'loki', UpstreamKeys> = {
       'store_gateway.sharding_ring.{wait_stability_min_duration: 1m, tokens_file_path, unregister_on_shutdown: false}: the mimir-distributed chart default config ' +
         '(operations/helm/charts/mimir-distributed/values.yaml mimir.config, store_gateway.sharding_ring), keys in configuration-parameters/index.md store_gateway.sharding_ring',
       'runtime_config.file: configuration-parameters/index.md "runtime_config" (-runtime-config.file), as the chart mounts its <release>-runtime ConfigMap',
+      'alertmanager.enable_api: grafana/mimir pkg/alertmanager/multitenant.go MultitenantAlertmanagerConfig.EnableAPI (yaml:"enable_api", -alertmanager.enable-api)',
     ],
     keys: [
       'activity_tracker', 'activity_tracker.filepath',
-      'alertmanager', 'alertmanager.data_dir', 'alertmanager.external_url', 'alertmanager.fallback_config_file', 'alertmanager.sharding_ring', 'alertmanager.sharding_ring.replication_factor',
+      'alertmanager', 'alertmanager.data_dir', 'alertmanager.external_url', 'alertmanager.fallback_config_file', 'alertmanager.enable_api', 'alertmanager.sharding_ring', 'alertmanager.sharding_ring.replication_factor',
       'alertmanager_storage', 'alertmanager_storage.azure', 'alertmanager_storage.azure.container_name', 'alertmanager_storage.backend', 'alertmanager_storage.filesystem', 'alertmanager_storage.filesystem.dir', 'alertmanager_storage.gcs', 'alertmanager_storage.gcs.bucket_name', 'alertmanager_storage.s3', 'alertmanager_storage.s3.bucket_name',
       'blocks_storage', 'blocks_storage.azure', 'blocks_storage.azure.container_name', 'blocks_storage.backend', 'blocks_storage.bucket_store', 'blocks_storage.bucket_store.sync_dir', 'blocks_storage.filesystem', 'blocks_storage.filesystem.dir', 'blocks_storage.gcs', 'blocks_storage.gcs.bucket_name', 'blocks_storage.s3', 'blocks_storage.s3.bucket_name', 'blocks_storage.tsdb', 'blocks_storage.tsdb.dir',
       'common', 'common.storage', 'common.storage.azure', 'common.storage.azure.account_key', 'common.storage.azure.account_name', 'common.storage.backend', 'common.storage.s3', 'common.storage.s3.access_key_id', 'common.storage.s3.bucket_lookup_type', 'common.storage.s3.endpoint', 'common.storage.s3.insecure', 'common.storage.s3.region', 'common.storage.s3.secret_access_key',
