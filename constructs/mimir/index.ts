@@ -246,13 +246,7 @@ export const mimir: ComponentDefinition = {
 
     const s = mimirSizing(env);
     const zoned = zones(env);
-    const partitions = env.kafka!.partitions;
-    if (s.ingester.replicas > partitions) {
-      throw new Error(
-        `environment "${env.name}": kafka.partitions: the workload needs ${s.ingester.replicas} Mimir ingesters per zone, ` +
-          `but the topic has ${partitions} partitions (each ingester consumes one partition); raise kafka.partitions`,
-      );
-    }
+    // kafka.partitions covers one partition per ingester or live-store of a zone: checked at validation (environments/validate.ts).
     // Every component that reads or writes Kafka gets the SASL credentials and the TLS Secrets.
     const kafka = { env: kafkaEnv(env), extraVolumes: kafkaTlsVolumes(env) };
     const kafkaArgs = mimirKafkaArgs(env);

@@ -157,13 +157,7 @@ export const tempo: ComponentDefinition = {
     }
 
     const s = tempoSizing(env);
-    const partitions = env.kafka!.partitions;
-    if (s.liveStore.replicas > partitions) {
-      throw new Error(
-        `environment "${env.name}": kafka.partitions: the workload (${s.mbPerSecond.toFixed(1)} MB/s) needs ${s.liveStore.replicas} Tempo ` +
-          `live-stores per zone, but the topic has ${partitions} partitions; raise kafka.partitions`,
-      );
-    }
+    // kafka.partitions covers one partition per ingester or live-store of a zone: checked at validation (environments/validate.ts).
     const kafka = kafkaEnv(env);
 
     storeComponent(ctx, { ...common, component: 'distributor', kind: 'Deployment', ...s.distributor, args: target('distributor'), env: kafka, extraPorts: OTLP_PORTS, gossip: true, terminationGracePeriodSeconds: 60, pdb: true });
