@@ -135,6 +135,8 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
   v.require(raw, 'argocd.destinationServer', isString(/^https:\/\/\S+$/, 'an https:// Kubernetes API server URL'));
   v.require(raw, 'argocd.namespace', dnsLabel);
   v.require(raw, 'argocd.project', dnsLabel);
+  // constructs/argocd renders the root Application `mop-<name>` in its own project `mop-<name>-bootstrap`.
+  if (input.argocd.project === `mop-${name}-bootstrap`) v.fail('argocd.project', `must not be "mop-${name}-bootstrap", the root Application's own project`);
   v.require(raw, 'argocd.rolloutsNamespace', dnsLabel);
 
   v.require(raw, 'namespacePrefix', isString(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, 'a DNS label of at most 42 characters'));
@@ -324,6 +326,7 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     tempo: `${prefix}-tempo`,
     loki: `${prefix}-loki`,
     grafana: `${prefix}-grafana`,
+    canary: `${prefix}-canary`,
   };
   if (Object.values(namespaces).includes(input.argocd.namespace)) {
     v.fail('argocd.namespace', `must not be one of MOP's own namespaces (${Object.values(namespaces).join(', ')})`);
@@ -336,6 +339,7 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     obi: [namespaces.obi],
     grafana: [namespaces.grafana],
   };
-  const platformNamespaces = components.flatMap((c) => namespacesOf[c]).sort();
+  const experimentNamespaces = input.experiments.canaryAnalysis ? [namespaces.canary] : [];
+  const platformNamespaces = [...components.flatMap((c) => namespacesOf[c]), ...experimentNamespaces].sort();
   return { ...input, namespaces, replicationFactor: zones === 3 ? 3 : 1, zoneAware: zones === 3, components, platformNamespaces };
 }

@@ -47,6 +47,8 @@ const CASES: [string, EnvironmentInput, string, string, RegExp][] = [
   ['anonymous Admin in production', variant(production, (e) => (e.grafana.anonymousRole = 'Admin')), 'production', 'grafana.anonymousRole', /must be Viewer in production/],
   ['non-https repo URL', variant(dev, (e) => (e.argocd.repoURL = 'ftp://example.org/repo')), 'dev', 'argocd.repoURL', /Git URL/],
   ['Argo CD in a MOP namespace', variant(dev, (e) => (e.argocd.namespace = 'mop-grafana')), 'dev', 'argocd.namespace', /must not be one of MOP's own namespaces/],
+  ['components project named like the bootstrap project', variant(dev, (e) => (e.argocd.project = 'mop-dev-bootstrap')), 'dev', 'argocd.project', /the root Application's own project/],
+  ['Argo CD in the canary demo namespace', variant(staging, (e) => (e.argocd.namespace = 'mop-canary')), 'staging', 'argocd.namespace', /must not be one of MOP's own namespaces/],
 ];
 
 describe('invalid environment configurations are rejected with a one-line message', () => {
