@@ -37,9 +37,12 @@ export function prerequisites(env: Environment, objects: readonly KubeObject[]):
   for (const [secret, namespaces] of [...referencedSecrets(objects)].sort(([a], [b]) => compareStrings(a, b))) {
     provides.push(`Secret \`${secret}\` in ${[...namespaces].sort(compareStrings).map((n) => `\`${n}\``).join(', ')}`);
   }
-  const buckets = env.storage.buckets;
-  if (buckets) provides.push(`${env.storage.backend} buckets ${Object.values(buckets).map((b) => `\`${b}\``).join(', ')}`);
-  if (env.kafka) provides.push(`Kafka at \`${env.kafka.address}\` with topics \`${env.kafka.mimirTopic}\` and \`${env.kafka.tempoTopic}\` (${env.kafka.partitions} partitions)`);
+  // Only the buckets and topics the rendered configuration names (a region has no Mimir, the global cluster no Tempo).
+  const rendered = JSON.stringify(objects);
+  const buckets = Object.values(env.storage.buckets ?? {}).filter((b) => rendered.includes(b));
+  if (buckets.length) provides.push(`${env.storage.backend} buckets ${buckets.map((b) => `\`${b}\``).join(', ')}`);
+  const topics = env.kafka ? [env.kafka.mimirTopic, env.kafka.tempoTopic].filter((t) => rendered.includes(t)) : [];
+  if (env.kafka && topics.length) provides.push(`Kafka at \`${env.kafka.address}\` with ${topics.length > 1 ? 'topics' : 'topic'} ${topics.map((t) => `\`${t}\``).join(' and ')} (${env.kafka.partitions} partitions)`);
   const mr = env.multiRegion;
   if (mr?.role === 'regional') {
     provides.push(`the global Mimir at \`${mr.globalMimir.pushUrl}\` and \`${mr.globalMimir.queryUrl}\`; this region's Tempo and Loki exposed to the global Grafana through a namespace labelled \`${CROSS_REGION_ACCESS_LABEL}: "true"\``);

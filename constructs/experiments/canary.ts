@@ -106,7 +106,7 @@ function analysisTemplate(ctx: ComponentContext, slo: SloConfig): ClusterAnalysi
     count: ClusterAnalysisTemplateSpecMetricsCount.fromNumber(s.count),
     failureLimit: ClusterAnalysisTemplateSpecMetricsFailureLimit.fromNumber(s.failureLimit),
   };
-  return new ClusterAnalysisTemplate(ctx.chart, `ClusterAnalysisTemplate-${slo.namespace}-${slo.service}`, {
+  return new ClusterAnalysisTemplate(ctx.chart, `ClusterAnalysisTemplate-${analysisTemplateName(ctx.env, slo)}`, {
     metadata: {
       name: analysisTemplateName(ctx.env, slo),
       labels: { ...platformLabels(ctx.env, ROLLOUTS_COMPONENT), 'mop.dev/slo-namespace': slo.namespace, 'mop.dev/slo-service': slo.service },
