@@ -217,11 +217,9 @@ export function argoCd(
     spec: {
       description: `MOP ${env.name}: the observability platform rendered from ${argo.repoURL}, in MOP's namespaces only`,
       sourceRepos: [argo.repoURL],
-      // Every MOP namespace of the prefix, for the reason of NAMESPACED_KINDS: a namespace this environment stops
-      // creating must stay a destination until its objects are pruned.
-      destinations: [...new Set([...Object.values(env.namespaces), ...env.platformNamespaces])]
-        .sort(compareStrings)
-        .map((namespace) => ({ server: argo.destinationServer, namespace })),
+      // The namespaces this environment creates. One it stops creating keeps its Namespace entry below, so the
+      // platform Application can prune it, and Kubernetes deletes what was left in it.
+      destinations: env.platformNamespaces.map((namespace) => ({ server: argo.destinationServer, namespace })),
       clusterResourceWhitelist: withRendered(clusterScopedObjects(env), clusterScoped, nameMatches),
       namespaceResourceWhitelist: withRendered(NAMESPACED_KINDS, kindsOf(all.filter((o) => o.metadata.namespace)), sameKind),
       namespaceResourceBlacklist: argoKinds([...ARGO_CD_KINDS, ...ARGO_CD_GENERATORS]),
