@@ -12,13 +12,44 @@ import type { KubeObject } from '../render';
  * the components rendered:
  * - the bootstrap project `mop-<env>-bootstrap`, which may only put Applications and AppProjects into the Argo CD
  *   namespace, and the root Application `mop-<env>` in it (app of apps, syncing `dist/<env>/argocd/`);
- * - the components project (`env.argocd.project`): MOP's namespaces only, exactly the kinds MOP renders there,
- *   exactly the cluster-scoped objects (by name) MOP renders, and never an Argo CD object;
+ * - the components project (`env.argocd.project`): the namespaces the environment creates, the namespaced kinds and
+ *   (by name) the cluster-scoped objects MOP renders, and never an Argo CD object;
  * - one Application per component folder in the components project, with its own namespace as destination.
  * The operator applies the bootstrap project and the root Application once (`bootstrapFiles`); the root creates
  * everything else, the components project in a wave before the Applications that use it, so no Application ever
  * names a missing project.
  */
+
+/** Apply order: namespaces and cluster RBAC, then stores, then Alloy, then OBI, then Grafana. */
+export const SYNC_WAVES: Readonly<Record<string, number>> = {
+  [PLATFORM_COMPONENT]: 0,
+  mimir: 1,
+  tempo: 1,
+  loki: 1,
+  alloy: 2,
+  obi: 3,
+  grafana: 4,
+  /** Canary analysis: ClusterAnalysisTemplates and the demo Rollout (experiment `canaryAnalysis`). */
+  rollouts: 5,
+};
+
+/** AppProjects go first in the root's sync: the Applications after them name them. */
+const PROJECT_WAVE = -1;
+
+/** Where Argo CD itself runs, as its built-in `in-cluster` entry names it: Applications and AppProjects live there. */
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/** The repository the shipped environments name; a fork must put its own (`deliveryWarnings`). */
+export const EXAMPLE_REPO_URL = 'https://github.com/example-org/mop.git';
+
+/** Client-side apply keeps a last-applied annotation, capped at 256 KiB; objects near it need server-side apply. */
+const SERVER_SIDE_APPLY_BYTES = 128 * 1024;
+const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+const ARGO_GROUP = 'argoproj.io';
+/** Only the bootstrap project manages these; the components project blacklists them (and ApplicationSets). */
+const ARGO_CD_KINDS = ['Application', 'AppProject'] as const;
+const ARGO_CD_GENERATORS = ['ApplicationSet'] as const;
+const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
 
 interface ClusterResourceItem {
   readonly group: string;
@@ -63,37 +94,6 @@ export function clusterScopedObjects(env: Environment): ClusterResourceItem[] {
     { group: ARGO_GROUP, kind: 'ClusterAnalysisTemplate', name: `${env.namespacePrefix}-slo-*` },
   ];
 }
-
-/** Apply order: namespaces and cluster RBAC, then stores, then Alloy, then OBI, then Grafana. */
-export const SYNC_WAVES: Readonly<Record<string, number>> = {
-  [PLATFORM_COMPONENT]: 0,
-  mimir: 1,
-  tempo: 1,
-  loki: 1,
-  alloy: 2,
-  obi: 3,
-  grafana: 4,
-  /** Canary analysis: ClusterAnalysisTemplates and the demo Rollout (experiment `canaryAnalysis`). */
-  rollouts: 5,
-};
-
-/** AppProjects go first in the root's sync: the Applications after them name them. */
-const PROJECT_WAVE = -1;
-
-/** Where Argo CD itself runs, as its built-in `in-cluster` entry names it: Applications and AppProjects live there. */
-export const IN_CLUSTER = 'https://kubernetes.default.svc';
-
-/** The repository the shipped environments name; a fork must put its own (`deliveryWarnings`). */
-export const EXAMPLE_REPO_URL = 'https://github.com/example-org/mop.git';
-
-/** Client-side apply keeps a last-applied annotation, capped at 256 KiB; objects near it need server-side apply. */
-const SERVER_SIDE_APPLY_BYTES = 128 * 1024;
-const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
-const ARGO_GROUP = 'argoproj.io';
-/** Only the bootstrap project manages these; the components project blacklists them (and ApplicationSets). */
-const ARGO_CD_KINDS = ['Application', 'AppProject'] as const;
-const ARGO_CD_GENERATORS = ['ApplicationSet'] as const;
-const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
 
 export function applicationName(env: Environment, component: string): string {
   return `mop-${env.name}-${component}`;
