@@ -7,9 +7,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ENVIRONMENTS, Environment, EnvironmentConfigError, EnvironmentInput, loadEnvironment, validateEnvironments } from './environments';
+import { deliveryWarnings } from './constructs/argocd';
 import { BackgroundFileWriter } from './constructs/base/file-writer';
 import { NetworkPlan, networkFlowsMarkdown } from './constructs/network/policies';
-import { renderEnvironment } from './constructs/render';
+import { outputFiles, renderEnvironment } from './constructs/render';
 import { alertingSummary } from './constructs/mimir/alertmanager';
 import { summarize } from './constructs/summary';
 import { SynthCommand, USAGE, UsageError, parseCommandLine } from './scripts/synth/cli';
@@ -55,6 +56,8 @@ export interface SynthReport {
   /** Destructive changes accepted with `allowDestructive`. */
   readonly accepted: readonly DestructiveChange[];
   readonly flowsDocChanged: boolean;
+  /** What still stands between the render and a cluster that syncs it (an example repoURL, say). */
+  readonly warnings: readonly string[];
 }
 
 /** Validates every environment, then the rules across them (unique buckets, topics, projects, namespaces). */
@@ -118,13 +121,14 @@ export function synth(options: SynthOptions): SynthReport {
     const replace: string[] = [];
     for (const env of envs) {
       const r = renderEnvironment(env);
+      const files = outputFiles(r);
       const before = readTree(path.join(outdir, env.name));
-      const diff = diffTrees(before, r.files);
-      destructive.push(...destructiveChanges(env.name, before, r.files));
+      const diff = diffTrees(before, files);
+      destructive.push(...destructiveChanges(env.name, before, files));
       if (!isEmptyDiff(diff) || !before) {
         const dir = path.join(stage(), env.name);
         step(`write ${env.name}`);
-        writer.write([...r.files].map(([rel, content]) => [path.join(dir, rel), content] as const));
+        writer.write([...files].map(([rel, content]) => [path.join(dir, rel), content] as const));
         replace.push(env.name);
       }
       results.push({ env, summary: summarize(r), diff, notes: [alertingSummary(env)] });
@@ -151,7 +155,7 @@ export function synth(options: SynthOptions): SynthReport {
       commit(outdir, { staging: path.relative(outdir, staging!), replace, remove: removed, files }, step);
       staging = undefined;
     }
-    return { results, removed, recovered, accepted: destructive, flowsDocChanged };
+    return { results, removed, recovered, accepted: destructive, flowsDocChanged, warnings: envs.flatMap(deliveryWarnings) };
   } finally {
     writer.drain();
     // After the commit point the staging folder belongs to the journal, which the next synth finishes.
@@ -177,7 +181,7 @@ export function check(options: Pick<SynthOptions, 'outdir' | 'only' | 'environme
   const differences = envs.map((env) => {
     const r = renderEnvironment(env);
     plans.push({ env, plan: r.network });
-    return { name: env.name, diff: diffTrees(readTree(path.join(outdir, env.name)), r.files) };
+    return { name: env.name, diff: diffTrees(readTree(path.join(outdir, env.name)), outputFiles(r)) };
   });
   const flowsDocDiffers = everything && !!options.flowsDoc && readText(options.flowsDoc) !== networkFlowsMarkdown(plans);
   return { differences, retired: everything ? retiredFolders(outdir, all) : [], flowsDocDiffers, pending: pendingWork(outdir) };
@@ -228,6 +232,7 @@ function run(cmd: SynthCommand, environments: readonly EnvironmentInput[], io: O
   }
   const report = synth({ outdir, only: cmd.only, environments, flowsDoc, allowDestructive: cmd.allowDestructive });
   if (cmd.quiet) return 0;
+  for (const warning of report.warnings) io.err(`warning: ${warning}\n`);
   for (const line of report.recovered) io.out(`recovered: ${line}\n`);
   for (const { summary, diff, notes } of report.results) {
     io.out(`${summary}; ${describeDiff(diff)}\n`);

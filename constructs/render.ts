@@ -18,7 +18,10 @@ export interface KubeObject {
 /** The rendered files of one environment: path relative to `dist/<env>/` → YAML text. Sorted by path. */
 export interface RenderedEnvironment {
   readonly env: Environment;
+  /** The manifests, `<component>/<kind>-<name>.yaml`. */
   readonly files: ReadonlyMap<string, string>;
+  /** `environment.json` (ENVIRONMENT_RECORD), written beside the component folders. */
+  readonly record: string;
   /** Objects per component folder, in the order Argo CD applies the folders. */
   readonly objects: ReadonlyMap<string, readonly KubeObject[]>;
   readonly network: NetworkPlan;
@@ -76,6 +79,11 @@ export function environmentRecord(env: Environment): string {
   return `${JSON.stringify(env, null, 2)}\n`;
 }
 
+/** Everything synth writes into `dist/<env>/`: the manifests and the environment record, sorted by path. */
+export function outputFiles(r: RenderedEnvironment): ReadonlyMap<string, string> {
+  return new Map([...r.files, [ENVIRONMENT_RECORD, r.record] as const].sort(([a], [b]) => compareStrings(a, b)));
+}
+
 /**
  * Renders an environment in memory. Pure: no file system, no network.
  * Components render first; then the network policies (into `platform`) and the Argo CD objects are derived from
@@ -116,6 +124,5 @@ export function renderEnvironment(env: Environment, components: readonly Compone
   objects.set(ARGOCD_COMPONENT, objectsOf(argoChart));
   writeFiles(ARGOCD_COMPONENT, objects.get(ARGOCD_COMPONENT)!);
 
-  files.set(ENVIRONMENT_RECORD, environmentRecord(env));
-  return { env, files: new Map([...files].sort(([a], [b]) => compareStrings(a, b))), objects, network };
+  return { env, files: new Map([...files].sort(([a], [b]) => compareStrings(a, b))), record: environmentRecord(env), objects, network };
 }

@@ -18,6 +18,13 @@ export const VERSIONS = {
   podinfo: { image: 'ghcr.io/stefanprodan/podinfo', tag: '6.14.1' },
 } as const;
 
+/**
+ * Controllers the operator installs and MOP's objects are written for: their CRDs (../shared/crds/) are what the
+ * rendered Argo CD and Argo Rollouts objects are validated against, and constructs/argocd follows Argo CD's rules at
+ * this tag.
+ */
+export const PREREQUISITE_VERSIONS = { argoCd: 'v3.5.1', argoRollouts: 'v1.9.1' } as const;
+
 export type Software = keyof typeof VERSIONS;
 
 export function imageOf(software: Software): string {

@@ -57,6 +57,8 @@ export interface Namespaces {
   readonly tempo: string;
   readonly loki: string;
   readonly grafana: string;
+  /** The canary-analysis demo Rollout (experiment `canaryAnalysis`); created only where that experiment is on. */
+  readonly canary: string;
 }
 
 /** A validated environment, as constructs see it. */
@@ -71,6 +73,6 @@ export interface Environment extends EnvironmentInput {
    * alloy and obi; the global one runs mimir and grafana.
    */
   readonly components: readonly PlatformComponent[];
-  /** The namespaces MOP creates here (those of `components`), sorted. */
+  /** The namespaces MOP creates here (those of `components`, and `canary` with `canaryAnalysis`), sorted. */
   readonly platformNamespaces: readonly string[];
 }

@@ -188,6 +188,9 @@ function checkRules(e: EnvironmentInput, fail: (field: string, value: unknown, a
     fail('experiments.serviceDependencyGraph', true, 'needs instrumentation.networkMetrics: true (its flow panels read OBI network metrics)');
   }
 
+  // constructs/argocd renders the root Application `mop-<name>` in its own project `mop-<name>-bootstrap`.
+  if (e.argocd.project === `mop-${e.name}-bootstrap`) fail('argocd.project', e.argocd.project, "must not be the root Application's own project (mop-<name>-bootstrap)");
+
   if (e.tier === 'production' && e.grafana.anonymousRole !== 'Viewer') {
     fail('grafana.anonymousRole', e.grafana.anonymousRole, 'must be Viewer in production (anonymous users must not edit)');
   }
@@ -301,6 +304,7 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     tempo: `${prefix}-tempo`,
     loki: `${prefix}-loki`,
     grafana: `${prefix}-grafana`,
+    canary: `${prefix}-canary`,
   };
   if (Object.values(namespaces).includes(e.argocd.namespace)) {
     fail('argocd.namespace', e.argocd.namespace, `must not be one of MOP's own namespaces (${Object.values(namespaces).join(', ')})`);
@@ -313,7 +317,8 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     obi: [namespaces.obi],
     grafana: [namespaces.grafana],
   };
-  const platformNamespaces = components.flatMap((c) => namespacesOf[c]).sort();
+  const experimentNamespaces = e.experiments.canaryAnalysis ? [namespaces.canary] : [];
+  const platformNamespaces = [...components.flatMap((c) => namespacesOf[c]), ...experimentNamespaces].sort();
   const zoneAware = e.cluster.zones.length === 3;
   const env: Environment = { ...e, namespaces, replicationFactor: zoneAware ? 3 : 1, zoneAware, components, platformNamespaces };
   checkCapacity(env, fail);
@@ -368,7 +373,10 @@ export function validateEnvironments(envs: readonly Environment[]): void {
         claim(env, `kafka.${field}`, env.kafka[field], `kafka ${scope} ${env.kafka[field]}`, 'two platforms consuming one topic each see the other’s records');
       }
     }
-    claim(env, 'argocd.project', env.argocd.project, `project ${env.argocd.destinationServer} ${env.argocd.namespace}/${env.argocd.project}`, 'each environment’s Argo CD project limits only its own Applications');
+    // Both projects of an environment (constructs/argocd: the components' and `mop-<name>-bootstrap`) are its own.
+    const projectKey = (name: string) => `project ${env.argocd.destinationServer} ${env.argocd.namespace}/${name}`;
+    claim(env, 'argocd.project', `mop-${env.name}-bootstrap`, projectKey(`mop-${env.name}-bootstrap`), 'each environment’s Argo CD projects limit only its own Applications');
+    claim(env, 'argocd.project', env.argocd.project, projectKey(env.argocd.project), 'each environment’s Argo CD projects limit only its own Applications');
     claim(env, 'namespacePrefix', env.namespacePrefix, `cluster ${env.cluster.name} ${env.namespacePrefix}`, `two environments on cluster "${env.cluster.name}" with one prefix render the same namespaces`);
   }
 

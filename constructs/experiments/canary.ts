@@ -1,22 +1,29 @@
 /**
  * Experiment `canaryAnalysis`: canary automated rollback driven by the SLOs.
  *
- * Per SLO, an Argo Rollouts `AnalysisTemplate` (in the service's namespace) asks Mimir for OBI's error ratio and p99
- * latency of the canary pods only, and passes or fails each measurement against the SLO's numbers. An example
- * `Rollout` (podinfo, a small pinned upstream demo app) shows how a team wires the template into canary steps.
+ * Per SLO, an Argo Rollouts `ClusterAnalysisTemplate` (cluster-scoped, so MOP renders nothing into the application
+ * teams' namespaces) asks Mimir for OBI's error ratio and p99 latency of the canary pods only, and passes or fails
+ * each measurement against the SLO's numbers. A team's Rollout references it with `clusterScope: true`. An example
+ * `Rollout` (podinfo, a small pinned upstream demo app) in MOP's own namespace `<prefix>-canary` shows the wiring.
  *
  * Argo Rollouts v1.9.1 (CRDs in ../shared/crds): prometheus provider `address`, `query`, `timeout`, `headers[{key,
  * value}]`; metric `interval`, `initialDelay`, `count`, `failureLimit`, `successCondition`, `failureCondition`; args
- * with `value` defaults and `valueFrom.podTemplateHashValue: Latest` (docs/features/analysis.md, docs/analysis/prometheus.md).
+ * with `value` defaults and `valueFrom.podTemplateHashValue: Latest`; `templates[].clusterScope: true` selects a
+ * ClusterAnalysisTemplate (docs/features/analysis.md, docs/analysis/prometheus.md).
  * The controller names a Rollout's ReplicaSets `<rollout>-<pod-template-hash>`, and OBI labels every series with
  * `k8s_replicaset_name` (pkg/export/attributes/attr_defs.go, appKubeAttributes), so a query can select the canary.
  */
 import { Construct } from 'constructs';
 import { k8s } from '../base/k8s';
 import { SloConfig } from '../../environments';
-import { AnalysisTemplate, AnalysisTemplateSpecMetricsCount, AnalysisTemplateSpecMetricsFailureLimit } from '../../imports/rollouts-analysistemplate-argoproj.io';
+import {
+  ClusterAnalysisTemplate,
+  ClusterAnalysisTemplateSpecMetricsCount,
+  ClusterAnalysisTemplateSpecMetricsFailureLimit,
+} from '../../imports/rollouts-clusteranalysistemplate-argoproj.io';
 import { Rollout, RolloutProps, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryStepsPauseDuration } from '../../imports/rollouts-rollout-argoproj.io';
-import { ComponentContext, WorkloadIdentity, container, httpProbe, platformLabels, restrictedPodSecurityContext, selectorLabels, service, standardLabels } from '../base';
+import { ComponentContext, WorkloadIdentity, container, httpProbe, namespace, platformLabels, restrictedPodSecurityContext, selectorLabels, service, standardLabels } from '../base';
+import { Environment } from '../../environments';
 import { url } from '../endpoints';
 import { regionMatchers } from '../multi-region';
 import { ComponentDefinition } from '../platform';
@@ -25,10 +32,12 @@ import { imageOf } from '../versions';
 
 export const ROLLOUTS_COMPONENT = 'rollouts';
 
-/** Argument names of every MOP AnalysisTemplate. */
+/** Argument names of every MOP ClusterAnalysisTemplate. */
 export const ANALYSIS_ARGS = {
   /** OBI's `service_name` of the workload under analysis; defaults to the SLO's service. */
   serviceName: 'service-name',
+  /** Namespace of the workload under analysis (`k8s_namespace_name`); defaults to the SLO's namespace. */
+  namespace: 'namespace',
   /** Pod template hash of the canary ReplicaSet (`valueFrom.podTemplateHashValue: Latest`). */
   canaryHash: 'canary-hash',
 } as const;
@@ -36,16 +45,20 @@ export const ANALYSIS_ARGS = {
 /** Measurement schedule: OBI exports metrics every 60s (OTEL_EBPF_METRICS_INTERVAL), so rates need a few minutes. */
 export const ANALYSIS_SCHEDULE = { initialDelay: '2m', interval: '1m', count: 5, failureLimit: 1, rateWindow: '5m', timeoutSeconds: 30 } as const;
 
-export function analysisTemplateName(slo: SloConfig): string {
-  return `slo-${slo.service}`;
+/**
+ * `<prefix>-slo-<namespace>.<service>`: cluster-wide, so it names the SLO's namespace too; a namespace holds no dot,
+ * so two SLOs never share a name.
+ */
+export function analysisTemplateName(env: Environment, slo: SloConfig): string {
+  return `${env.namespacePrefix}-slo-${slo.namespace}.${slo.service}`;
 }
 
 const arg = (name: string) => `{{args.${name}}}`;
 
-/** Matchers for the canary pods of one SLO's service. */
-function canarySelector(slo: SloConfig, extra: string[] = []): string {
+/** Matchers for the canary pods of the workload named by the args. */
+function canarySelector(extra: readonly string[] = []): string {
   return [
-    `${OBI_HTTP_SERVER.namespaceLabel}="${slo.namespace}"`,
+    `${OBI_HTTP_SERVER.namespaceLabel}="${arg(ANALYSIS_ARGS.namespace)}"`,
     `${OBI_HTTP_SERVER.serviceLabel}="${arg(ANALYSIS_ARGS.serviceName)}"`,
     `k8s_replicaset_name=~".+-${arg(ANALYSIS_ARGS.canaryHash)}"`,
     ...extra,
@@ -58,17 +71,17 @@ function canarySelector(slo: SloConfig, extra: string[] = []): string {
  * `scope`: extra matchers, e.g. `region="eu-west-1"` when a region's canary is judged on the global Mimir (the same
  * Rollout has the same pod template hash in every region).
  */
-export function canaryErrorRatioQuery(slo: SloConfig, scope: readonly string[] = []): string {
+export function canaryErrorRatioQuery(scope: readonly string[] = []): string {
   const w = ANALYSIS_SCHEDULE.rateWindow;
-  const all = `sum(rate(${OBI_HTTP_SERVER.count}{${canarySelector(slo, [...scope])}}[${w}]))`;
-  const errors = `sum(rate(${OBI_HTTP_SERVER.count}{${canarySelector(slo, [`${OBI_HTTP_SERVER.statusLabel}=~"5.."`, ...scope])}}[${w}]))`;
+  const all = `sum(rate(${OBI_HTTP_SERVER.count}{${canarySelector(scope)}}[${w}]))`;
+  const errors = `sum(rate(${OBI_HTTP_SERVER.count}{${canarySelector([`${OBI_HTTP_SERVER.statusLabel}=~"5.."`, ...scope])}}[${w}]))`;
   return `scalar(\n  (${errors} or 0 * ${all})\n  /\n  ${all}\n)`;
 }
 
 /** p99 server-side duration of the canary, in seconds, as a scalar (NaN without traffic). */
-export function canaryP99Query(slo: SloConfig, scope: readonly string[] = []): string {
+export function canaryP99Query(scope: readonly string[] = []): string {
   const w = ANALYSIS_SCHEDULE.rateWindow;
-  return `scalar(\n  histogram_quantile(0.99, sum by (le) (rate(${OBI_HTTP_SERVER.bucket}{${canarySelector(slo, [...scope])}}[${w}])))\n)`;
+  return `scalar(\n  histogram_quantile(0.99, sum by (le) (rate(${OBI_HTTP_SERVER.bucket}{${canarySelector(scope)}}[${w}])))\n)`;
 }
 
 /** The SLO numbers the canary is judged by. */
@@ -76,7 +89,7 @@ export function canaryThresholds(slo: SloConfig): { maxErrorRatio: number; maxP9
   return { maxErrorRatio: Number((1 - slo.objectivePercent / 100).toPrecision(12)), maxP99Seconds: slo.latencyThresholdMs / 1000 };
 }
 
-function analysisTemplate(ctx: ComponentContext, slo: SloConfig): AnalysisTemplate {
+function analysisTemplate(ctx: ComponentContext, slo: SloConfig): ClusterAnalysisTemplate {
   const { maxErrorRatio, maxP99Seconds } = canaryThresholds(slo);
   const s = ANALYSIS_SCHEDULE;
   const provider = (query: string) => ({
@@ -90,20 +103,19 @@ function analysisTemplate(ctx: ComponentContext, slo: SloConfig): AnalysisTempla
   const schedule = {
     initialDelay: s.initialDelay,
     interval: s.interval,
-    count: AnalysisTemplateSpecMetricsCount.fromNumber(s.count),
-    failureLimit: AnalysisTemplateSpecMetricsFailureLimit.fromNumber(s.failureLimit),
+    count: ClusterAnalysisTemplateSpecMetricsCount.fromNumber(s.count),
+    failureLimit: ClusterAnalysisTemplateSpecMetricsFailureLimit.fromNumber(s.failureLimit),
   };
-  return new AnalysisTemplate(ctx.chart, `AnalysisTemplate-${slo.namespace}-${slo.service}`, {
+  return new ClusterAnalysisTemplate(ctx.chart, `ClusterAnalysisTemplate-${analysisTemplateName(ctx.env, slo)}`, {
     metadata: {
-      name: analysisTemplateName(slo),
-      namespace: slo.namespace,
-      labels: { ...platformLabels(ctx.env, ROLLOUTS_COMPONENT), 'mop.dev/slo-service': slo.service },
+      name: analysisTemplateName(ctx.env, slo),
+      labels: { ...platformLabels(ctx.env, ROLLOUTS_COMPONENT), 'mop.dev/slo-namespace': slo.namespace, 'mop.dev/slo-service': slo.service },
       annotations: {
         'mop.dev/slo': `availability ${slo.objectivePercent}%, p99 <= ${slo.latencyThresholdMs}ms`,
       },
     },
     spec: {
-      args: [{ name: ANALYSIS_ARGS.serviceName, value: slo.service }, { name: ANALYSIS_ARGS.canaryHash }],
+      args: [{ name: ANALYSIS_ARGS.serviceName, value: slo.service }, { name: ANALYSIS_ARGS.namespace, value: slo.namespace }, { name: ANALYSIS_ARGS.canaryHash }],
       metrics: [
         {
           name: 'error-ratio',
@@ -111,21 +123,24 @@ function analysisTemplate(ctx: ComponentContext, slo: SloConfig): AnalysisTempla
           // NaN (no traffic yet) meets neither condition: Inconclusive.
           successCondition: `result <= ${maxErrorRatio}`,
           failureCondition: `result > ${maxErrorRatio}`,
-          provider: provider(canaryErrorRatioQuery(slo, regionMatchers(ctx.env))),
+          provider: provider(canaryErrorRatioQuery(regionMatchers(ctx.env))),
         },
         {
           name: 'p99-latency',
           ...schedule,
           successCondition: `result <= ${maxP99Seconds}`,
           failureCondition: `result > ${maxP99Seconds}`,
-          provider: provider(canaryP99Query(slo, regionMatchers(ctx.env))),
+          provider: provider(canaryP99Query(regionMatchers(ctx.env))),
         },
       ],
     },
   });
 }
 
-/** The example canary workload: podinfo, judged by the first SLO's AnalysisTemplate under its own service name. */
+/**
+ * The example canary workload: podinfo in MOP's `<prefix>-canary` namespace, judged by the first SLO's template
+ * under its own service name and namespace.
+ */
 export const DEMO = {
   name: 'canary-demo',
   port: { name: 'http', number: 9898 },
@@ -136,16 +151,20 @@ export const DEMO = {
 
 const DEMO_ID: WorkloadIdentity = { software: 'podinfo', name: DEMO.name, component: 'demo' };
 
+/** Namespaces whose pods may send the demo requests: the operator labels them (a load generator, a bastion). */
+export const CANARY_DEMO_ACCESS_LABEL = 'mop.dev/canary-demo-access';
+
 /** Canary steps: each weight is followed by a pause, then the SLO analysis must pass before the next weight. */
-export function demoSteps(slo: SloConfig): RolloutSpecStrategyCanarySteps[] {
+export function demoSteps(env: Environment, slo: SloConfig): RolloutSpecStrategyCanarySteps[] {
   return DEMO.weights.flatMap((weight) => [
     { setWeight: weight },
     { pause: { duration: RolloutSpecStrategyCanaryStepsPauseDuration.fromString(DEMO.pause) } },
     {
       analysis: {
-        templates: [{ templateName: analysisTemplateName(slo) }],
+        templates: [{ templateName: analysisTemplateName(env, slo), clusterScope: true }],
         args: [
           { name: ANALYSIS_ARGS.serviceName, value: DEMO.name },
+          { name: ANALYSIS_ARGS.namespace, value: env.namespaces.canary },
           { name: ANALYSIS_ARGS.canaryHash, valueFrom: { podTemplateHashValue: 'Latest' } },
         ],
       },
@@ -200,7 +219,8 @@ class RolloutWithPodTemplate extends Rollout {
 }
 
 function demoRollout(ctx: ComponentContext, slo: SloConfig): void {
-  const ns = slo.namespace;
+  const ns = ctx.env.namespaces.canary;
+  namespace(ctx, ns, 'restricted');
   new RolloutWithPodTemplate(
     ctx.chart,
     `Rollout-${DEMO.name}`,
@@ -210,7 +230,7 @@ function demoRollout(ctx: ComponentContext, slo: SloConfig): void {
         replicas: DEMO.replicas,
         revisionHistoryLimit: 5,
         selector: { matchLabels: selectorLabels(ctx.env, DEMO_ID) },
-        strategy: { canary: { steps: demoSteps(slo) } },
+        strategy: { canary: { steps: demoSteps(ctx.env, slo) } },
       },
     },
     demoPodTemplate(ctx),
@@ -221,7 +241,7 @@ function demoRollout(ctx: ComponentContext, slo: SloConfig): void {
 function build(ctx: ComponentContext): void {
   const env = ctx.env;
   if (!env.experiments.canaryAnalysis) return;
-  // Application namespaces are operator-provided (constructs/provided.ts): MOP adds objects to them, never creates them.
+  // Cluster-scoped: application namespaces belong to their teams, MOP renders nothing into them.
   for (const slo of env.slos) analysisTemplate(ctx, slo);
   demoRollout(ctx, env.slos[0]);
 }

@@ -1,6 +1,7 @@
 import { Environment, PlatformComponent } from '../../environments';
 import { platformScrapeTargets } from '../alloy/pipeline';
 import { Endpoint, PORTS, endpoints, httpsPort, objectStoragePort } from '../endpoints';
+import { CANARY_DEMO_ACCESS_LABEL, DEMO } from '../experiments/canary';
 import { notificationPorts } from '../mimir/alertmanager';
 import { CROSS_REGION_ACCESS_LABEL, globalRegions } from '../multi-region';
 import { ROLLOUT_OPERATOR, usesDownscaleWebhook, zoneAwareStores } from '../stores/rollout';
@@ -102,6 +103,7 @@ export function flows(env: Environment): Flow[] {
   }
   if (env.experiments.canaryAnalysis) {
     add({ id: 'rollouts-analysis-to-mimir', from: ns(env.argocd.rolloutsNamespace), to: to(e.mimirQuery, 'the global Mimir'), purpose: 'Argo Rollouts queries SLO metrics during canary analysis' });
+    add({ id: 'canary-demo-clients', from: { kind: 'labelled-namespaces', label: CANARY_DEMO_ACCESS_LABEL }, to: { kind: 'namespace', namespace: n.canary, ports: [DEMO.port.number] }, purpose: 'requests to the canary demo, so its analysis has traffic to judge' });
   }
 
   // Multi-region: what the other clusters reach through the operator's ingress (namespaces labelled CROSS_REGION_ACCESS_LABEL).

@@ -61,9 +61,18 @@ export function metricFeatures(env: Environment): string[] {
   return features;
 }
 
-/** Namespaces OBI must never instrument: every MOP namespace and Argo CD's. */
+/**
+ * MOP namespaces whose workloads OBI instruments: the canary-analysis demo, whose request metrics the analysis
+ * judges (constructs/experiments/canary.ts).
+ */
+export function instrumentedPlatformNamespaces(env: Environment): string[] {
+  return env.experiments.canaryAnalysis ? [env.namespaces.canary] : [];
+}
+
+/** Namespaces OBI must never instrument: every other MOP namespace and Argo CD's. */
 export function excludedNamespaces(env: Environment): string[] {
-  return [...new Set([...Object.values(env.namespaces), env.argocd.namespace])].sort();
+  const instrumented = instrumentedPlatformNamespaces(env);
+  return [...new Set([...Object.values(env.namespaces), env.argocd.namespace])].filter((ns) => !instrumented.includes(ns)).sort();
 }
 
 /** The OBI config as a plain object. */
@@ -75,7 +84,10 @@ export function obiConfig(env: Environment, endpoints: Endpoints): Record<string
   if (inst.sampler.arg !== undefined) sampler.arg = String(inst.sampler.arg);
   return {
     discovery: {
-      instrument: inst.namespaces.map((ns) => (podLabels ? { k8s_namespace: ns, k8s_pod_labels: podLabels } : { k8s_namespace: ns })),
+      instrument: [
+        ...inst.namespaces.map((ns) => (podLabels ? { k8s_namespace: ns, k8s_pod_labels: podLabels } : { k8s_namespace: ns })),
+        ...instrumentedPlatformNamespaces(env).map((ns) => ({ k8s_namespace: ns })),
+      ],
       exclude_instrument: excludedNamespaces(env).map((ns) => ({ k8s_namespace: ns })),
     },
     attributes: { kubernetes: { enable: true, cluster_name: env.cluster.name } },

@@ -30,6 +30,11 @@ import { imageOf } from '../versions';
 const ID: WorkloadIdentity = { software: 'rolloutOperator', name: 'rollout-operator', component: 'operator' };
 const ZPDB_GROUP = 'rollout-operator.grafana.com';
 
+/** The cluster role (and binding) that lets the operator of `namespace` patch its webhook configuration's CA. */
+export function webhookClusterRoleName(namespace: string): string {
+  return `${ROLLOUT_OPERATOR.name}-${namespace}-webhook`;
+}
+
 /** One operator per namespace: what it runs there. */
 export interface RolloutOperatorPlan {
   readonly store: Store;
@@ -138,7 +143,7 @@ function operatorIn(ctx: ComponentContext, plan: RolloutOperatorPlan): void {
   const certRole = `${name}-webhook-certificate`;
   new k8s.KubeRole(ctx.chart, `Role-${certRole}`, { metadata: { name: certRole, namespace, labels }, rules: certificateSecretRules() });
   new k8s.KubeRoleBinding(ctx.chart, `RoleBinding-${certRole}`, { metadata: { name: certRole, namespace, labels }, ...binding('Role', certRole, namespace) });
-  const clusterRole = `${name}-${namespace}-webhook`;
+  const clusterRole = webhookClusterRoleName(namespace);
   new k8s.KubeClusterRole(ctx.platformChart, `ClusterRole-${clusterRole}`, { metadata: { name: clusterRole, labels }, rules: webhookClusterRules(namespace) });
   new k8s.KubeClusterRoleBinding(ctx.platformChart, `ClusterRoleBinding-${clusterRole}`, { metadata: { name: clusterRole, labels }, ...binding('ClusterRole', clusterRole, namespace) });
 

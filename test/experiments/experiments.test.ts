@@ -4,7 +4,7 @@
  * database p99 regression alert fires, resolves and ignores idle operations (promtool test rules).
  */
 import { execFileSync, spawnSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse, stringify } from 'yaml';
@@ -38,41 +38,55 @@ function substituteArgs(q: string): string {
 }
 
 function analysisTemplates(objects: readonly KubeObject[]): any[] {
-  return objects.filter((o) => o.kind === 'AnalysisTemplate');
+  return objects.filter((o) => o.kind === 'ClusterAnalysisTemplate');
 }
 
 describe('canaryAnalysis', () => {
-  test('renders one AnalysisTemplate per SLO in its namespace, plus the demo Rollout and Service', () => {
+  test('renders one cluster-scoped ClusterAnalysisTemplate per SLO, plus the demo Rollout and Service in MOP\'s canary namespace', () => {
     const templates = analysisTemplates(rolloutsObjects);
-    expect(templates.map((t) => `${t.metadata.namespace}/${t.metadata.name}`).sort()).toEqual(
-      on.slos.map((s) => `${s.namespace}/${analysisTemplateName(s)}`).sort(),
-    );
+    expect(templates.map((t) => t.metadata.name).sort()).toEqual(on.slos.map((s) => analysisTemplateName(on, s)).sort());
+    for (const t of templates) expect(t.metadata.namespace).toBeUndefined();
     const rollout = rolloutsObjects.find((o) => o.kind === 'Rollout') as any;
-    expect(rollout.metadata).toMatchObject({ name: DEMO.name, namespace: on.slos[0].namespace });
+    expect(rollout.metadata).toMatchObject({ name: DEMO.name, namespace: on.namespaces.canary });
     const svc = rolloutsObjects.find((o) => o.kind === 'Service') as any;
     expect(svc.metadata.namespace).toBe(rollout.metadata.namespace);
     expect(rollout.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
     expect(rendered.files.has(`argocd/application-mop-${on.name}-${ROLLOUTS_COMPONENT}.yaml`)).toBe(true);
+    // The platform folder creates the demo namespace, restricted; nothing lands in the SLOs' application namespaces.
+    const ns = rendered.objects.get('platform')!.find((o) => o.kind === 'Namespace' && o.metadata.name === on.namespaces.canary);
+    expect(ns?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const appNamespaces = new Set(on.slos.map((s) => s.namespace));
+    expect([...rendered.objects.values()].flat().filter((o) => appNamespaces.has(o.metadata.namespace ?? ''))).toEqual([]);
+    expect(on.platformNamespaces).toContain(on.namespaces.canary);
   });
 
-  test('switched off: nothing renders', () => {
+  test('switched off: nothing renders, and no canary namespace', () => {
     const off = renderEnvironment(withExperiments({ canaryAnalysis: false }));
     expect(off.objects.get(ROLLOUTS_COMPONENT) ?? []).toEqual([]);
-    expect([...off.files.keys()].filter((f) => f.startsWith(`${ROLLOUTS_COMPONENT}/`))).toEqual([]);
+    expect([...off.files.keys()].filter((f) => f.startsWith(`${ROLLOUTS_COMPONENT}/`) || f.includes(off.env.namespaces.canary))).toEqual([]);
+    expect(off.env.platformNamespaces).not.toContain(off.env.namespaces.canary);
   });
 
-  test('removing an SLO removes its AnalysisTemplate', () => {
+  test('removing an SLO removes its ClusterAnalysisTemplate', () => {
     const fewer = renderEnvironment(withExperiments({}, { slos: [staging.slos[0]] }));
     const names = analysisTemplates(fewer.objects.get(ROLLOUTS_COMPONENT) ?? []).map((t) => t.metadata.name);
-    expect(names).toEqual([analysisTemplateName(staging.slos[0])]);
-    expect(names).not.toContain(analysisTemplateName(staging.slos[1]));
+    expect(names).toEqual([analysisTemplateName(fewer.env, staging.slos[0])]);
+    expect(names).not.toContain(analysisTemplateName(fewer.env, staging.slos[1]));
+  });
+
+  test('template names are unique per namespace and service, even where a dash would make them ambiguous', () => {
+    const a = { ...staging.slos[0], namespace: 'a-b', service: 'c' };
+    const b = { ...staging.slos[0], namespace: 'a', service: 'b-c' };
+    expect(analysisTemplateName(on, a)).not.toBe(analysisTemplateName(on, b));
+    const both = renderEnvironment(withExperiments({}, { slos: [a, b], instrumentation: { ...staging.instrumentation, namespaces: ['a', 'a-b'] } }));
+    expect(analysisTemplates(both.objects.get(ROLLOUTS_COMPONENT)!)).toHaveLength(2);
   });
 
   test('conditions follow the SLO numbers: error ratio <= 1 - objective, p99 <= latency threshold', () => {
     const changed = { ...staging.slos[0], objectivePercent: 99.95, latencyThresholdMs: 1000 };
     const env = withExperiments({}, { slos: [changed, staging.slos[1]] });
     for (const slo of env.slos) {
-      const t = analysisTemplates(renderEnvironment(env).objects.get(ROLLOUTS_COMPONENT) ?? []).find((x) => x.metadata.name === analysisTemplateName(slo));
+      const t = analysisTemplates(renderEnvironment(env).objects.get(ROLLOUTS_COMPONENT) ?? []).find((x) => x.metadata.name === analysisTemplateName(env, slo));
       const metric = (name: string) => t.spec.metrics.find((m: { name: string }) => m.name === name);
       const { maxErrorRatio, maxP99Seconds } = canaryThresholds(slo);
       expect(maxErrorRatio).toBeCloseTo(1 - slo.objectivePercent / 100, 12);
@@ -84,15 +98,19 @@ describe('canaryAnalysis', () => {
     expect(first).toEqual({ maxErrorRatio: 0.0005, maxP99Seconds: 1 });
   });
 
-  test('queries Mimir with the tenant header and select only the canary ReplicaSet of the service', () => {
+  test('queries Mimir with the tenant header and select only the canary ReplicaSet of the workload in its namespace', () => {
     for (const t of analysisTemplates(rolloutsObjects)) {
-      expect(t.spec.args).toEqual([{ name: ANALYSIS_ARGS.serviceName, value: t.metadata.labels['mop.dev/slo-service'] }, { name: ANALYSIS_ARGS.canaryHash }]);
+      expect(t.spec.args).toEqual([
+        { name: ANALYSIS_ARGS.serviceName, value: t.metadata.labels['mop.dev/slo-service'] },
+        { name: ANALYSIS_ARGS.namespace, value: t.metadata.labels['mop.dev/slo-namespace'] },
+        { name: ANALYSIS_ARGS.canaryHash },
+      ]);
       for (const m of t.spec.metrics) {
         expect(m).toMatchObject({ interval: expect.any(String), count: expect.any(Number), failureLimit: expect.any(Number) });
         const p = m.provider.prometheus;
         expect(p.address).toBe(url(endpoints(on).mimirQuery));
         expect(p.headers).toEqual([{ key: 'X-Scope-OrgID', value: on.tenant }]);
-        expect(p.query).toContain(`k8s_namespace_name="${t.metadata.namespace}"`);
+        expect(p.query).toContain(`k8s_namespace_name="{{args.${ANALYSIS_ARGS.namespace}}}"`);
         expect(p.query).toContain(`service_name="{{args.${ANALYSIS_ARGS.serviceName}}}"`);
         expect(p.query).toContain(`k8s_replicaset_name=~".+-{{args.${ANALYSIS_ARGS.canaryHash}}}"`);
         expect(parseErrors({ language: 'promql', expr: substituteArgs(p.query), where: `${t.metadata.name}/${m.name}` })).toEqual([]);
@@ -101,14 +119,18 @@ describe('canaryAnalysis', () => {
     }
   });
 
-  test('the demo Rollout: canary steps 10/25/50 with pause and SLO analysis, pinned image, restricted pod', () => {
+  test('the demo Rollout: canary steps 10/25/50 with pause and SLO analysis (clusterScope), pinned image, restricted pod', () => {
     const rollout = rolloutsObjects.find((o) => o.kind === 'Rollout') as any;
     const steps = rollout.spec.strategy.canary.steps;
     expect(steps.filter((s: any) => s.setWeight !== undefined).map((s: any) => s.setWeight)).toEqual([10, 25, 50]);
     expect(steps.filter((s: any) => s.pause)).toHaveLength(3);
     for (const s of steps.filter((x: any) => x.analysis)) {
-      expect(s.analysis.templates).toEqual([{ templateName: analysisTemplateName(on.slos[0]) }]);
-      expect(s.analysis.args).toContainEqual({ name: ANALYSIS_ARGS.canaryHash, valueFrom: { podTemplateHashValue: 'Latest' } });
+      expect(s.analysis.templates).toEqual([{ templateName: analysisTemplateName(on, on.slos[0]), clusterScope: true }]);
+      expect(s.analysis.args).toEqual([
+        { name: ANALYSIS_ARGS.serviceName, value: DEMO.name },
+        { name: ANALYSIS_ARGS.namespace, value: on.namespaces.canary },
+        { name: ANALYSIS_ARGS.canaryHash, valueFrom: { podTemplateHashValue: 'Latest' } },
+      ]);
     }
     const pod = rollout.spec.template.spec;
     const c = pod.containers[0];
@@ -120,8 +142,22 @@ describe('canaryAnalysis', () => {
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
   });
 
+  test('the analysis step the docs tell a team to add references a rendered template and passes only its args', () => {
+    const doc = readFileSync(join(__dirname, '../../docs/experiments/canary-analysis.md'), 'utf8');
+    const block = /```yaml\n(# team Rollout[^\n]*\n[\s\S]*?)```/.exec(doc);
+    expect(block).not.toBeNull();
+    const step = parse(block![1]) as { analysis: { templates: { templateName: string; clusterScope: boolean }[]; args: { name: string }[] } };
+    const [ref] = step.analysis.templates;
+    expect(ref.clusterScope).toBe(true);
+    const template = analysisTemplates(rolloutsObjects).find((t) => t.metadata.name === ref.templateName);
+    expect(template).toBeDefined();
+    const declared = template.spec.args.map((a: { name: string }) => a.name);
+    for (const a of step.analysis.args) expect(declared).toContain(a.name);
+    expect(step.analysis.args.map((a) => a.name)).toContain(ANALYSIS_ARGS.canaryHash);
+  });
+
   test('analysis template snapshot (staging checkout)', () => {
-    const t = rendered.files.get(`${ROLLOUTS_COMPONENT}/analysistemplate-${analysisTemplateName(on.slos[0])}.yaml`);
+    const t = rendered.files.get(`${ROLLOUTS_COMPONENT}/clusteranalysistemplate-${analysisTemplateName(on, on.slos[0])}.yaml`);
     expect(t).toMatchSnapshot();
   });
 });

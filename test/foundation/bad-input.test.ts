@@ -137,6 +137,8 @@ const CASES: Case[] = [
   alone('architecture', 'instrumenting a platform namespace', variant(dev, (e) => (e.instrumentation.namespaces = ['mop-mimir'])), 'instrumentation.namespaces.0', /got "mop-mimir"; must not name one of the platform's own namespaces/),
   alone('architecture', 'anonymous Admin in production', variant(production, (e) => (e.grafana.anonymousRole = 'Admin')), 'grafana.anonymousRole', /must be Viewer in production/),
   alone('architecture', 'non-https repo URL', variant(dev, (e) => (e.argocd.repoURL = 'ftp://example.org/repo')), 'argocd.repoURL', /Git URL/),
+  alone('architecture', 'components project named like the bootstrap project', variant(dev, (e) => (e.argocd.project = 'mop-dev-bootstrap')), 'argocd.project', /got "mop-dev-bootstrap"; must not be the root Application's own project/),
+  alone('architecture', 'Argo CD in the canary demo namespace', variant(staging, (e) => (e.argocd.namespace = 'mop-canary')), 'argocd.namespace', /must not be one of MOP's own namespaces/),
   alone('architecture', 'Argo CD in a MOP namespace', variant(dev, (e) => (e.argocd.namespace = 'mop-grafana')), 'argocd.namespace', /must not be one of MOP's own namespaces/),
   // Notification routing (env.alerting, docs/architecture/0010-alert-notifications.md).
   alone('alerting', 'unknown receiver type', variant(production, (e) => (e.alerting.receivers[0].type = 'sms')), 'alerting.receivers.0.type', /got "sms"; must be a receiver whose type is one of slack, pagerduty, opsgenie, email, webhook, msteams/),

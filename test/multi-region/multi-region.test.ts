@@ -97,7 +97,8 @@ describe('which components run where', () => {
     expect([...r.objects.keys()].sort()).toEqual(['alloy', 'argocd', 'loki', 'obi', 'platform', 'rollout-operator', 'rollouts', 'tempo']);
     const ns = r.env.namespaces;
     expect(all(r).filter((o) => o.metadata.namespace === ns.mimir || o.metadata.namespace === ns.grafana)).toEqual([]);
-    expect(all(r).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual([ns.alloy, ns.alloyNode, ns.loki, ns.obi, ns.tempo].sort());
+    const canary = r.env.experiments.canaryAnalysis ? [ns.canary] : [];
+    expect(all(r).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual([ns.alloy, ns.alloyNode, ns.loki, ns.obi, ns.tempo, ...canary].sort());
     expect(all(r).some((o) => /mimir|grafana/.test(o.metadata.name) && o.kind !== 'NetworkPolicy')).toBe(false);
   });
 
@@ -110,7 +111,7 @@ describe('which components run where', () => {
     expect(all(global).some((o) => ['DaemonSet'].includes(o.kind))).toBe(false);
     // Argo CD may only deploy into the namespaces that exist here.
     const project = find(global, 'AppProject', globalInput.argocd.project) as Obj;
-    expect(project.spec.destinations.map((d: Obj) => d.namespace).sort()).toEqual([globalInput.argocd.namespace, ns.grafana, ns.mimir].sort());
+    expect(project.spec.destinations.map((d: Obj) => d.namespace).sort()).toEqual([ns.grafana, ns.mimir].sort());
   });
 });
 
@@ -143,7 +144,7 @@ describe.each(regional.map((r) => [r.env.name, r] as const))('%s: metrics to the
   });
 
   test('canary analysis queries the global Mimir for this region only', () => {
-    const templates = all(r).filter((o) => o.kind === 'AnalysisTemplate') as Obj[];
+    const templates = all(r).filter((o) => o.kind === 'ClusterAnalysisTemplate') as Obj[];
     expect(templates).toHaveLength(r.env.slos.length);
     for (const t of templates) {
       for (const m of t.spec.metrics) {

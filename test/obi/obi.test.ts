@@ -108,10 +108,11 @@ describe.each(Object.keys(ENVS))('OBI in %s', (name) => {
     expect(r.config.otel_metrics_export.protocol).toBe('grpc');
   });
 
-  it('instruments the environment namespaces and excludes every platform namespace and Argo CD', () => {
-    expect(r.config.discovery.instrument.map((i: Obj) => i.k8s_namespace)).toEqual([...r.env.instrumentation.namespaces]);
+  it('instruments the environment namespaces (and the canary demo) and excludes every other platform namespace and Argo CD', () => {
+    const demo = r.env.experiments.canaryAnalysis ? [r.env.namespaces.canary] : [];
+    expect(r.config.discovery.instrument.map((i: Obj) => i.k8s_namespace)).toEqual([...r.env.instrumentation.namespaces, ...demo]);
     const excluded = r.config.discovery.exclude_instrument.map((i: Obj) => i.k8s_namespace);
-    for (const ns of Object.values(r.env.namespaces)) expect(excluded).toContain(ns);
+    for (const ns of Object.values(r.env.namespaces)) expect(excluded.includes(ns)).toBe(!demo.includes(ns));
     expect(excluded).toContain(r.env.argocd.namespace);
     for (const ns of r.env.instrumentation.namespaces) expect(excluded).not.toContain(ns);
   });

@@ -151,8 +151,12 @@ describe('the rollout-operator', () => {
       const hasWebhooks = stores.some(usesDownscaleWebhook);
       expect(app!.spec.ignoreDifferences).toEqual([{ group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] }]);
       expect(app!.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
-      const project = (r.objects.get('argocd') ?? []).find((o) => o.kind === 'AppProject') as Obj;
-      if (hasWebhooks) expect(project.spec.clusterResourceWhitelist).toContainEqual({ group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' });
+      // The components' project whitelists each webhook configuration the operators of this environment serve, by name.
+      const project = (r.objects.get('argocd') ?? []).find((o) => o.kind === 'AppProject' && o.metadata.name === env.argocd.project) as Obj;
+      for (const store of stores.filter(usesDownscaleWebhook)) {
+        expect(project.spec.clusterResourceWhitelist).toContainEqual({ group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', name: prepareDownscaleWebhookName(env.namespaces[store]) });
+      }
+      expect(hasWebhooks).toBe(stores.some(usesDownscaleWebhook));
     });
   }
 

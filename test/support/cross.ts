@@ -1,12 +1,12 @@
 import { Environment } from '../../environments';
 import { KubeObject } from '../../constructs/render';
 import { operatorProvided } from '../../constructs/provided';
+import { ApiResources } from './api-resources';
 
 /**
  * Cross-object checks that a cluster would otherwise reveal only after Argo CD applied the objects.
  * Each returns human-readable problems; an empty list means the environment is consistent.
  */
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass', 'CustomResourceDefinition', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -79,10 +79,11 @@ export function checkNames(objects: readonly KubeObject[]): string[] {
 export function checkNamespaces(env: Environment, objects: readonly KubeObject[]): string[] {
   const rendered = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
   const provided = new Set(operatorProvided(env).namespaces);
+  const api = ApiResources.all();
   const problems: string[] = [];
   for (const o of objects) {
     const ns = o.metadata.namespace;
-    if (CLUSTER_SCOPED.has(o.kind)) {
+    if (!api.isNamespaced(o.apiVersion, o.kind)) {
       if (ns) problems.push(`${id(o)}: cluster-scoped kind must not have a namespace`);
     } else if (!ns) problems.push(`${id(o)}: namespaced object has no metadata.namespace`);
     else if (!rendered.has(ns) && !provided.has(ns)) problems.push(`${id(o)}: namespace "${ns}" is not rendered in this environment`);

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { EnvironmentInput, loadEnvironment } from '../../environments';
 import { production } from '../../environments/production';
 import { staging } from '../../environments/staging';
-import { renderEnvironment } from '../../constructs/render';
+import { outputFiles, renderEnvironment } from '../../constructs/render';
 import { synth } from '../../main';
 import { DestructiveChangeError, destructiveChanges } from '../../scripts/synth/guard';
 import { snapshotTree } from '../support/tree';
@@ -121,7 +121,7 @@ describe('synth refuses destructive changes and leaves dist/ as it was', () => {
 });
 
 describe('Loki schema periods', () => {
-  const files = renderEnvironment(loadEnvironment(production)).files;
+  const files = outputFiles(renderEnvironment(loadEnvironment(production)));
   const lokiConfig = [...files.keys()].find((f) => /^loki\/configmap-.*config/.test(f))!;
   const withConfig = (change: (text: string) => string) => new Map([...files].map(([f, t]) => [f, f === lokiConfig ? change(t) : t]));
   const today = new Date('2026-12-01T12:00:00Z');

@@ -1,0 +1,72 @@
+import { Environment } from '../../environments';
+import { compareStrings } from '../base';
+import { CROSS_REGION_ACCESS_LABEL } from '../multi-region';
+import type { KubeObject } from '../render';
+import { PREREQUISITE_VERSIONS, VERSIONS } from '../versions';
+import { EXAMPLE_REPO_URL, IN_CLUSTER } from '.';
+
+/** What must be in place before an environment's root Application can sync (README, "Prerequisites"). */
+export interface Prerequisites {
+  readonly environment: string;
+  readonly argoCd: string;
+  /** Only where `canaryAnalysis` is on. */
+  readonly argoRollouts?: string;
+  readonly operatorProvides: readonly string[];
+  readonly repoURL: string;
+}
+
+/** Secrets the rendered workloads reference by name (`secretRef`, `secretKeyRef`, `secret` volumes), per namespace. */
+function referencedSecrets(objects: readonly KubeObject[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const visit = (node: unknown, ns: string): void => {
+    if (Array.isArray(node)) return node.forEach((n) => visit(n, ns));
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      const v = value as { name?: string; secretName?: string; optional?: boolean } | undefined;
+      const name = (key === 'secretRef' || key === 'secretKeyRef') && !v?.optional ? v?.name : key === 'secret' && !v?.optional ? v?.secretName : undefined;
+      if (name) out.set(name, (out.get(name) ?? new Set()).add(ns));
+      visit(value, ns);
+    }
+  };
+  for (const o of objects) if (o.metadata.namespace && o.kind !== 'Secret') visit(o.spec, o.metadata.namespace);
+  return out;
+}
+
+export function prerequisites(env: Environment, objects: readonly KubeObject[]): Prerequisites {
+  const provides: string[] = [];
+  for (const [secret, namespaces] of [...referencedSecrets(objects)].sort(([a], [b]) => compareStrings(a, b))) {
+    provides.push(`Secret \`${secret}\` in ${[...namespaces].sort(compareStrings).map((n) => `\`${n}\``).join(', ')}`);
+  }
+  // Only the buckets and topics the rendered configuration names (a region has no Mimir, the global cluster no Tempo).
+  const rendered = JSON.stringify(objects);
+  const buckets = Object.values(env.storage.buckets ?? {}).filter((b) => rendered.includes(b));
+  if (buckets.length) provides.push(`${env.storage.backend} buckets ${buckets.map((b) => `\`${b}\``).join(', ')}`);
+  const topics = env.kafka ? [env.kafka.mimirTopic, env.kafka.tempoTopic].filter((t) => rendered.includes(t)) : [];
+  if (env.kafka && topics.length) provides.push(`Kafka at \`${env.kafka.address}\` with ${topics.length > 1 ? 'topics' : 'topic'} ${topics.map((t) => `\`${t}\``).join(' and ')} (${env.kafka.partitions} partitions)`);
+  const tlsAddress = env.kafka?.mimirTls?.address;
+  if (tlsAddress && rendered.includes(tlsAddress)) provides.push(`Kafka's TLS listener for Mimir at \`${tlsAddress}\``);
+  // rollout-operator v0.38.1 waits for the ZoneAwarePodDisruptionBudget informer at start-up (docs/stores.md).
+  if (objects.some((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/name'] === 'rollout-operator')) {
+    provides.push(`the rollout-operator's \`ZoneAwarePodDisruptionBudget\` CRD (${VERSIONS.rolloutOperator.tag}, docs/stores.md)`);
+  }
+  const mr = env.multiRegion;
+  if (mr?.role === 'regional') {
+    provides.push(`the global Mimir at \`${mr.globalMimir.pushUrl}\` and \`${mr.globalMimir.queryUrl}\`; this region's Tempo and Loki exposed to the global Grafana through a namespace labelled \`${CROSS_REGION_ACCESS_LABEL}: "true"\``);
+  }
+  if (mr?.role === 'global') {
+    provides.push(`each region's Tempo and Loki at ${mr.regions.flatMap((r) => [r.tempoQueryUrl, r.lokiQueryUrl]).map((u) => `\`${u}\``).join(', ')}; this Mimir exposed to the regions through a namespace labelled \`${CROSS_REGION_ACCESS_LABEL}: "true"\``);
+  }
+  const cluster = env.argocd.destinationServer === IN_CLUSTER ? 'in the cluster it deploys to' : `with the cluster \`${env.argocd.destinationServer}\` registered`;
+  return {
+    environment: env.name,
+    argoCd: `${PREREQUISITE_VERSIONS.argoCd} in \`${env.argocd.namespace}\`, ${cluster}`,
+    argoRollouts: env.experiments.canaryAnalysis ? `${PREREQUISITE_VERSIONS.argoRollouts} (CRDs and controller in \`${env.argocd.rolloutsNamespace}\`)` : undefined,
+    operatorProvides: provides,
+    repoURL: env.argocd.repoURL === EXAMPLE_REPO_URL ? `\`${env.argocd.repoURL}\` (example: change it)` : `\`${env.argocd.repoURL}\``,
+  };
+}
+
+/** The environment's row of the README's prerequisites table. */
+export function prerequisitesRow(p: Prerequisites): string {
+  return `| \`${p.environment}\` | ${p.argoCd} | ${p.argoRollouts ?? '—'} | ${p.operatorProvides.join('; ') || '—'} | ${p.repoURL} |`;
+}
