@@ -192,6 +192,39 @@ export interface RegionEndpoints {
   readonly tempoQueryUrl: string;
   /** Base URL of the region's Loki query-frontend. */
   readonly lokiQueryUrl: string;
+  /**
+   * Loki push URL of the region (`…/loki/api/v1/push`), set on the first region only: the global cluster's own logs
+   * go there (its Grafana's default Loki datasource reads that region).
+   */
+  readonly lokiPushUrl?: string;
+}
+
+/**
+ * What the Alloy pipeline collects, feature by feature (docs/alloy.md, "Collection features"; the features of
+ * grafana/k8s-monitoring-helm 3.x). Each is switched on or off per environment; omitted fields take the tier's
+ * default (`collectionDefaults` in validate.ts: everything on in staging and production, a laptop-sized set in dev).
+ */
+export interface CollectionConfig {
+  /** Kubelet `/metrics`, `/metrics/cadvisor` and `/metrics/resource` on every node, through allow-lists. */
+  readonly kubelet: boolean;
+  /** A kube-state-metrics Deployment (Deployments, pods, jobs, PVCs, nodes as metrics), scraped by the pipeline. */
+  readonly kubeStateMetrics: boolean;
+  /** A node-exporter DaemonSet in the host network namespace (CPU, memory, disks, `node_network_*` of the node). */
+  readonly nodeExporter: boolean;
+  /** The Kubernetes API server and CoreDNS. */
+  readonly controlPlane: boolean;
+  /** Container logs from /var/log/pods. */
+  readonly podLogs: boolean;
+  /** Kubelet and container-runtime logs from the systemd journal of every node. */
+  readonly nodeLogs: boolean;
+  /** Kubernetes events as logs. */
+  readonly clusterEvents: boolean;
+  /** Metrics of pods and Services annotated `k8s.grafana.com/scrape: "true"` (or `prometheus.io/scrape`). */
+  readonly annotationAutodiscovery: boolean;
+  /** ServiceMonitor and PodMonitor objects; needs the monitoring.coreos.com CRDs in the cluster. */
+  readonly prometheusOperatorObjects: boolean;
+  /** OTLP (traces, metrics, logs), Zipkin and Jaeger from SDK-instrumented applications, enriched by `k8sattributes`. */
+  readonly applicationObservability: boolean;
 }
 
 /** The components an environment can run (`components` of an `Environment`). */
@@ -225,6 +258,8 @@ export interface EnvironmentInput {
   readonly tailSampling: TailSamplingConfig;
   readonly slos: readonly SloConfig[];
   readonly experiments: ExperimentsConfig;
+  /** Collection features to switch on or off; omitted ones take the tier default. */
+  readonly collection?: Partial<CollectionConfig>;
   readonly grafana: GrafanaConfig;
   /** Default storage class for PVCs; omit to use the cluster default. */
   readonly storageClassName?: string;
@@ -252,9 +287,11 @@ export interface Environment extends EnvironmentInput {
   readonly zoneAware: boolean;
   /**
    * The components this environment runs: all six, except in multi-region: a regional environment runs tempo, loki,
-   * alloy and obi; the global one runs mimir and grafana.
+   * alloy and obi; the global one runs mimir, grafana and alloy (which collects that cluster's own telemetry).
    */
   readonly components: readonly PlatformComponent[];
   /** The namespaces MOP creates here (those of `components`), sorted. */
   readonly platformNamespaces: readonly string[];
+  /** `collection` with the tier defaults filled in. */
+  readonly collection: CollectionConfig;
 }

@@ -1,5 +1,5 @@
 import { OBI_DURATION_BUCKETS_SECONDS } from '../constructs/slo/buckets';
-import { Environment, EnvironmentInput, Namespaces, PlatformComponent } from './model';
+import { CollectionConfig, Environment, EnvironmentInput, Namespaces, PlatformComponent, Tier } from './model';
 
 /** A rejected environment configuration. The message is one line: environment, field, what is allowed. */
 export class EnvironmentConfigError extends Error {
@@ -26,7 +26,29 @@ const REGION = /^[a-z0-9-]+$/;
 export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = ['mimir', 'tempo', 'loki', 'alloy', 'obi', 'grafana'];
 /** Multi-region: a region keeps traces and logs; the global environment keeps metrics and the one Grafana. */
 const REGIONAL_COMPONENTS: readonly PlatformComponent[] = ['tempo', 'loki', 'alloy', 'obi'];
-const GLOBAL_COMPONENTS: readonly PlatformComponent[] = ['mimir', 'grafana'];
+const GLOBAL_COMPONENTS: readonly PlatformComponent[] = ['mimir', 'grafana', 'alloy'];
+
+/** `collection` per tier: everything in staging and production; dev leaves out what a kind laptop cluster lacks. */
+export function collectionDefaults(tier: Tier): CollectionConfig {
+  const all = tier !== 'dev';
+  return {
+    kubelet: true,
+    kubeStateMetrics: true,
+    nodeExporter: true,
+    // kind serves no separate control plane worth watching on a laptop, and journald of a kind node is the container's.
+    controlPlane: all,
+    podLogs: true,
+    nodeLogs: all,
+    clusterEvents: true,
+    annotationAutodiscovery: true,
+    // Needs the monitoring.coreos.com CRDs, which a fresh kind cluster does not have.
+    prometheusOperatorObjects: all,
+    applicationObservability: true,
+  };
+}
+const COLLECTION_FEATURES = Object.keys(collectionDefaults('dev')) as (keyof CollectionConfig)[];
+/** Features that write logs: in a global environment they need a region's Loki (`lokiPushUrl` of the first region). */
+const LOG_FEATURES: readonly (keyof CollectionConfig)[] = ['podLogs', 'nodeLogs', 'clusterEvents'];
 /** Experiments that render only in components of one multi-region role. */
 const EXPERIMENTS_OF_ROLE = {
   regional: { experiments: ['sloTailSampling', 'canaryAnalysis'], where: 'the regional environments (Alloy and the applications run there)' },
@@ -110,7 +132,7 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
 
   v.onlyKeys(raw, '', [
     'name', 'tier', 'cluster', 'argocd', 'namespacePrefix', 'stores', 'pipeline', 'storage', 'kafka', 'retention', 'tenant',
-    'workload', 'instrumentation', 'tailSampling', 'slos', 'experiments', 'grafana', 'storageClassName', 'multiRegion',
+    'workload', 'instrumentation', 'tailSampling', 'slos', 'experiments', 'collection', 'grafana', 'storageClassName', 'multiRegion',
   ]);
   v.require(raw, 'name', dnsLabel);
   if (name.length > 40) v.fail('name', 'must be at most 40 characters (it prefixes object names)');
@@ -277,6 +299,10 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
   if (input.experiments.sloTailSampling && input.slos.length === 0) v.fail('experiments.sloTailSampling', 'needs at least one SLO in slos');
   if (input.experiments.canaryAnalysis && input.slos.length === 0) v.fail('experiments.canaryAnalysis', 'needs at least one SLO in slos');
 
+  v.onlyKeys(raw, 'collection', COLLECTION_FEATURES);
+  for (const key of COLLECTION_FEATURES) v.optional(raw, `collection.${key}`, isBoolean);
+  const collection: CollectionConfig = { ...collectionDefaults(input.tier), ...(input.collection ?? {}) };
+
   v.onlyKeys(raw, 'grafana', ['anonymousRole']);
   v.require(raw, 'grafana.anonymousRole', oneOf('Viewer', 'Editor', 'Admin'));
   if (input.tier === 'production' && input.grafana.anonymousRole !== 'Viewer') {
@@ -300,14 +326,22 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
       v.require(raw, 'multiRegion.regions', isArray(1, 'regions (name, tempoQueryUrl, lokiQueryUrl)'));
       const names = new Set<string>();
       multiRegion.regions.forEach((region, i) => {
-        v.onlyKeys(raw, `multiRegion.regions.${i}`, ['name', 'tempoQueryUrl', 'lokiQueryUrl']);
+        v.onlyKeys(raw, `multiRegion.regions.${i}`, ['name', 'tempoQueryUrl', 'lokiQueryUrl', 'lokiPushUrl']);
         v.require(raw, `multiRegion.regions.${i}.name`, isString(REGION, 'a region id such as eu-west-1'));
         v.require(raw, `multiRegion.regions.${i}.tempoQueryUrl`, httpsUrl);
         v.require(raw, `multiRegion.regions.${i}.lokiQueryUrl`, httpsUrl);
+        v.optional(raw, `multiRegion.regions.${i}.lokiPushUrl`, httpsUrl);
+        if (i > 0 && region.lokiPushUrl !== undefined) v.fail(`multiRegion.regions.${i}.lokiPushUrl`, 'is only read from the first region (the default Loki of the global Grafana)');
         if (names.has(region.name)) v.fail(`multiRegion.regions.${i}.name`, `repeats region "${region.name}"; region names must be unique`);
         names.add(region.name);
       });
       components = GLOBAL_COMPONENTS;
+      // No Tempo here, and the applications run in the regions.
+      if (collection.applicationObservability) v.fail('collection.applicationObservability', 'must be false in a multi-region global environment (it runs no Tempo; applications send to their region)');
+      const logs = LOG_FEATURES.filter((f) => collection[f]);
+      if (logs.length && !multiRegion.regions[0]?.lokiPushUrl) {
+        v.fail(`collection.${logs[0]}`, "writes logs, which a global environment sends to its first region's Loki: set multiRegion.regions.0.lokiPushUrl or switch it off");
+      }
     }
     const other = multiRegion.role === 'regional' ? EXPERIMENTS_OF_ROLE.global : EXPERIMENTS_OF_ROLE.regional;
     for (const key of other.experiments) {
@@ -337,5 +371,5 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
     grafana: [namespaces.grafana],
   };
   const platformNamespaces = components.flatMap((c) => namespacesOf[c]).sort();
-  return { ...input, namespaces, replicationFactor: zones === 3 ? 3 : 1, zoneAware: zones === 3, components, platformNamespaces };
+  return { ...input, namespaces, replicationFactor: zones === 3 ? 3 : 1, zoneAware: zones === 3, components, platformNamespaces, collection };
 }

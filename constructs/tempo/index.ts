@@ -33,8 +33,9 @@ function shared(env: Environment, mimirPushUrl: string): Obj {
         remote_write: [{ url: mimirPushUrl, send_exemplars: true }],
       },
     },
-    // Processors are off by default; service graphs and span metrics (with exemplars) for every tenant.
-    overrides: { defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics'] } } },
+    // No metrics-generator processors (they are off by default): Alloy derives service graphs and span metrics from
+    // every span before tail sampling, so `traces_service_graph_*` and `traces_spanmetrics_*` have exactly one
+    // producer (docs/alloy.md, ADR 0011).
     backend_scheduler: { provider: { compaction: { compaction: { block_retention: retention } } } },
     backend_worker: { compaction: { block_retention: retention } },
     memberlist: { cluster_label: clusterLabel(env, 'tempo'), join_members: [gossipJoin(env, 'tempo')], bind_port: PORTS.gossip },
@@ -126,7 +127,8 @@ export const tempo: ComponentDefinition = {
     }
     const kafka = kafkaEnv(env);
 
-    storeComponent(ctx, { ...common, component: 'distributor', kind: 'Deployment', ...s.distributor, args: target('distributor'), env: kafka, extraPorts: OTLP_PORTS, gossip: true, terminationGracePeriodSeconds: 60, pdb: true });
+    // `headless`: the Alloy exporters resolve every distributor and balance gRPC requests across them (endpoints.ts).
+    storeComponent(ctx, { ...common, component: 'distributor', kind: 'Deployment', ...s.distributor, args: target('distributor'), env: kafka, extraPorts: OTLP_PORTS, gossip: true, terminationGracePeriodSeconds: 60, headless: true, pdb: true });
     storeComponent(ctx, {
       ...common,
       component: 'live-store',
