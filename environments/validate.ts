@@ -331,9 +331,9 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
         v.require(raw, `multiRegion.regions.${i}.tempoQueryUrl`, httpsUrl);
         v.require(raw, `multiRegion.regions.${i}.lokiQueryUrl`, httpsUrl);
         v.optional(raw, `multiRegion.regions.${i}.lokiPushUrl`, httpsUrl);
-        if (i > 0 && region.lokiPushUrl !== undefined) v.fail(`multiRegion.regions.${i}.lokiPushUrl`, 'is only read from the first region (the default Loki of the global Grafana)');
         if (names.has(region.name)) v.fail(`multiRegion.regions.${i}.name`, `repeats region "${region.name}"; region names must be unique`);
         names.add(region.name);
+        if (i > 0 && region.lokiPushUrl !== undefined) v.fail(`multiRegion.regions.${i}.lokiPushUrl`, 'is only read from the first region (the default Loki of the global Grafana)');
       });
       components = GLOBAL_COMPONENTS;
       // No Tempo here, and the applications run in the regions.

@@ -171,8 +171,8 @@ function alloyPipeline(): Dashboard {
       ], 12),
     )
     .withPanel(
-      timeseries('Pod-log files read', 'Bytes read from /var/log/pods per node agent; the positions of each file survive a restart (ADR 0004).', 'Bps', [
-        { expr: `sum by (pod) (rate(loki_source_file_read_bytes_total{${sel}}${RATE}))`, legend: '{{pod}}' },
+      timeseries('Pod-log files tailed', 'Files each node agent tails under /var/log/pods; their read positions survive a restart (ADR 0004).', 'short', [
+        { expr: `sum by (pod) (loki_source_file_files_active_total{${sel}})`, legend: '{{pod}}' },
       ], 12),
     )
     .build();

@@ -6,6 +6,7 @@ import { EnvironmentConfigError, EnvironmentInput, loadEnvironment } from '../..
 import { dev } from '../../environments/dev';
 import { production } from '../../environments/production';
 import { staging } from '../../environments/staging';
+import { PRODUCTION_MULTI_REGION_ENVIRONMENTS } from '../../environments/multi-region';
 import { synth } from '../../main';
 import * as render from '../../constructs/render';
 import { BackgroundFileWriter } from '../../constructs/base/file-writer';
@@ -17,6 +18,8 @@ function variant(base: EnvironmentInput, change: (e: any) => void): EnvironmentI
   change(copy);
   return copy;
 }
+
+const globalEnv = PRODUCTION_MULTI_REGION_ENVIRONMENTS.find((e) => e.multiRegion?.role === 'global') as EnvironmentInput;
 
 /** [description, config, environment in message, field in message, what the message must say is allowed]. */
 const CASES: [string, EnvironmentInput, string, string, RegExp][] = [
@@ -47,6 +50,12 @@ const CASES: [string, EnvironmentInput, string, string, RegExp][] = [
   ['anonymous Admin in production', variant(production, (e) => (e.grafana.anonymousRole = 'Admin')), 'production', 'grafana.anonymousRole', /must be Viewer in production/],
   ['non-https repo URL', variant(dev, (e) => (e.argocd.repoURL = 'ftp://example.org/repo')), 'dev', 'argocd.repoURL', /Git URL/],
   ['Argo CD in a MOP namespace', variant(dev, (e) => (e.argocd.namespace = 'mop-grafana')), 'dev', 'argocd.namespace', /must not be one of MOP's own namespaces/],
+  ['unknown collection feature', variant(staging, (e) => (e.collection = { tracing: true })), 'staging', 'collection.tracing', /not a known field \(allowed: kubelet, kubeStateMetrics/],
+  ['collection feature that is not a boolean', variant(dev, (e) => (e.collection = { podLogs: 'yes' })), 'dev', 'collection.podLogs', /must be true or false/],
+  ['application observability without a Tempo', variant(globalEnv, (e) => (e.collection.applicationObservability = true)), 'production-global', 'collection.applicationObservability', /must be false in a multi-region global environment/],
+  ['global logs without a region Loki to write to', variant(globalEnv, (e) => delete e.multiRegion.regions[0].lokiPushUrl), 'production-global', 'collection.podLogs', /set multiRegion\.regions\.0\.lokiPushUrl or switch it off/],
+  ['a Loki push URL on a second region', variant(globalEnv, (e) => (e.multiRegion.regions[1].lokiPushUrl = 'https://loki.us-east-1.mop.example.com/loki/api/v1/push')), 'production-global', 'multiRegion.regions.1.lokiPushUrl', /only read from the first region/],
+  ['a plain-http Loki push URL', variant(globalEnv, (e) => (e.multiRegion.regions[0].lokiPushUrl = 'http://loki.example.com/loki/api/v1/push')), 'production-global', 'multiRegion.regions.0.lokiPushUrl', /https:\/\/ URL/],
 ];
 
 describe('invalid environment configurations are rejected with a one-line message', () => {

@@ -294,6 +294,8 @@ export interface LogStream {
   readonly structuredMetadata: ReadonlySet<string>;
   /** Application logs (pod logs, OTLP logs), the streams "Logs for this span" queries. */
   readonly application: boolean;
+  /** The `job` value the source sets, when it is a constant (events, journal). */
+  readonly job?: string;
 }
 
 /** Prometheus label names as otelcol.exporter.loki and otelcol.exporter.prometheus write OTel attribute names. */
@@ -330,7 +332,7 @@ function sourceLabels(config: Config, c: Component): Set<string> | undefined {
 /** Every log stream of a config, with the labels and structured metadata it has when loki.write sends it. */
 export function logStreams(config: Config): LogStream[] {
   const streams: LogStream[] = [];
-  const follow = (source: string, c: Component, labels: Set<string>, metadata: Set<string>, application: boolean, depth = 0): void => {
+  const follow = (source: string, job: string | undefined, c: Component, labels: Set<string>, metadata: Set<string>, application: boolean, depth = 0): void => {
     if (depth > 20) throw new Error(`log path from ${source} loops`);
     let l = labels;
     const m = new Set(metadata);
@@ -346,16 +348,19 @@ export function logStreams(config: Config): LogStream[] {
       }
     }
     if (c.name === 'loki.write') {
-      streams.push({ source, labels: new Set([...l, ...objectKeys(attrValue(c.body, 'external_labels'))]), structuredMetadata: m, application });
+      streams.push({ source, job, labels: new Set([...l, ...objectKeys(attrValue(c.body, 'external_labels'))]), structuredMetadata: m, application });
       return;
     }
-    for (const next of referencedComponents(config, [...c.body.filter((s) => s.type === 'attribute' && s.name === 'forward_to')])) follow(source, next, new Set(l), m, application, depth + 1);
+    for (const next of referencedComponents(config, [...c.body.filter((s) => s.type === 'attribute' && s.name === 'forward_to')])) follow(source, job, next, new Set(l), m, application, depth + 1);
   };
   for (const c of config.components) {
     const labels = sourceLabels(config, c);
     if (!labels) continue;
     const application = c.name === 'loki.source.file' || c.name === 'otelcol.exporter.loki';
-    follow(c.id, c, labels, new Set(), application);
+    const labelsAttr = attrValue(c.body, 'labels');
+    const jobField = labelsAttr?.type === 'object' ? labelsAttr.fields.find((f) => f.key === 'job') : undefined;
+    const job = literal(attrValue(c.body, 'job_name')) ?? (jobField ? literal(jobField.value) : undefined);
+    follow(c.id, typeof job === 'string' ? job : undefined, c, labels, new Set(), application);
   }
   return streams;
 }
