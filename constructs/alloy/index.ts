@@ -115,7 +115,7 @@ export function clusterSourceRules(env: Environment): k8s.PolicyRule[] {
     ...(c.prometheusOperatorObjects ? ['namespaces'] : []),
     ...(c.clusterEvents ? ['events'] : []),
   ];
-  if (core.length) rules.push(read([''], core));
+  if (core.length) rules.push(read([''], core.sort()));
   if (c.controlPlane || c.prometheusOperatorObjects) rules.push(read(['discovery.k8s.io'], ['endpointslices']));
   if (c.prometheusOperatorObjects) rules.push(read(['monitoring.coreos.com'], ['podmonitors', 'servicemonitors']));
   if (c.controlPlane) rules.push({ nonResourceUrLs: ['/metrics'], verbs: ['get'] });

@@ -99,9 +99,8 @@ export function flows(env: Environment): Flow[] {
       add({ id: 'cluster-logs-to-loki', from: ns(n.alloy), to: to(e.lokiPush, 'the Loki of the first region'), purpose: 'Kubernetes events to Loki' });
     }
   }
-  if (runs('tempo')) {
-    add({ id: 'tempo-generator-to-mimir', from: ns(n.tempo), to: to(e.mimirPush, 'the global Mimir'), purpose: "Tempo's metrics-generator writes service graphs and span metrics to Mimir" });
-  }
+  // Tempo writes nothing to Mimir: its metrics-generator runs no processors (Alloy derives span metrics and service
+  // graphs, ADR 0011).
 
   if (runs('grafana')) {
     add({ id: 'grafana-to-mimir', from: ns(n.grafana), to: svc(e.mimirQuery), purpose: 'Grafana queries metrics' });

@@ -346,7 +346,8 @@ describe.each(rendered.map((r) => [r.env.name, r] as const))('Alloy pipeline in 
     // under --storage.path, and prometheus.remote_write its WAL (v1.18.1 reference, "Component behavior").
     expect(volume).toEqual({ name: storageMount.name, hostPath: { path: nodeStateHostPath(env), type: 'DirectoryOrCreate' } });
     expect(volume.emptyDir).toBeUndefined();
-    // The DaemonSet controller stops a node's old pod before it starts the new one (no surge): one writer at a time.
+    // No surge: the DaemonSet controller deletes a node's old pod before it creates the new one
+    // (kubernetes pkg/controller/daemon/update.go, rollingUpdate), so the state directory has one writer at a time.
     expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } });
     if (env.collection.podLogs) expect(node.byId.get('loki.source.file.pod_logs')).toBeDefined();
     if (env.collection.nodeLogs) expect(node.byId.get('loki.source.journal.node')).toBeDefined();

@@ -180,7 +180,7 @@ describe.each(regional.map((r) => [r.env.name, r] as const))('%s: metrics to the
 
   test('network: egress to the global Mimir by port 443, ingress at the query-frontends from the cross-region ingress', () => {
     const n = r.env.namespaces;
-    for (const [namespace, id] of [[n.alloyNode, 'node-metrics-to-mimir'], [n.alloy, 'gateway-metrics-to-mimir'], [n.tempo, 'tempo-generator-to-mimir']]) {
+    for (const [namespace, id] of [[n.alloyNode, 'node-metrics-to-mimir'], [n.alloy, 'gateway-metrics-to-mimir']]) {
       const p = flowPolicy(all(r), namespace, 'egress', id);
       expect(p?.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
     }
