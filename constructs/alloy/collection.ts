@@ -31,6 +31,7 @@ export const PATHS = {
   configFile: 'config.alloy',
   /** `--storage.path`: WALs, positions files, component state. */
   storage: '/var/lib/alloy',
+  varLog: '/var/log',
   podLogs: '/var/log/pods',
   journal: '/var/log/journal',
   serviceAccountToken: '/var/run/secrets/kubernetes.io/serviceaccount/token',

@@ -177,6 +177,9 @@ function nodeAgent(ctx: ComponentContext): void {
         ]
       : []),
   ];
+  // Pod logs alone: /var/log/pods. With the journal: /var/log (pods and journal, as k8s-monitoring-helm's `varlog`
+  // mount), so that a node without a persistent journal still runs the agent (the journal source alone fails there).
+  const logMount = c.nodeLogs ? { name: 'var-log', path: PATHS.varLog } : c.podLogs ? { name: 'pod-logs', path: PATHS.podLogs } : undefined;
   const alloy = container({
     name: 'alloy',
     image: imageOf('alloy'),
@@ -185,11 +188,7 @@ function nodeAgent(ctx: ComponentContext): void {
     ports: [...receiverPorts, { name: HTTP_PORT_NAME, port: PORTS.alloyHttp }],
     resources,
     readiness: readiness(),
-    volumeMounts: [
-      ...ALLOY_MOUNTS,
-      ...(c.podLogs ? [{ name: 'pod-logs', mountPath: PATHS.podLogs, readOnly: true }] : []),
-      ...(c.nodeLogs ? [{ name: 'journal', mountPath: PATHS.journal, readOnly: true }] : []),
-    ],
+    volumeMounts: [...ALLOY_MOUNTS, ...(logMount ? [{ name: logMount.name, mountPath: logMount.path, readOnly: true }] : [])],
     securityContext: {
       runAsUser: 0,
       runAsGroup: 0,
@@ -222,8 +221,7 @@ function nodeAgent(ctx: ComponentContext): void {
       // On the node, not in the pod: a new pod on the same node finds its predecessor's positions and WAL.
       hostPath('storage', nodeStateHostPath(env), 'DirectoryOrCreate'),
       { name: 'tmp', emptyDir: {} },
-      ...(c.podLogs ? [hostPath('pod-logs', PATHS.podLogs)] : []),
-      ...(c.nodeLogs ? [hostPath('journal', PATHS.journal)] : []),
+      ...(logMount ? [hostPath(logMount.name, logMount.path)] : []),
     ],
   });
 

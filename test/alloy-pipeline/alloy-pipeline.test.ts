@@ -554,7 +554,8 @@ describe('collection defaults per tier', () => {
   test('switching node logs off removes the journal mount; kube-state-metrics off removes its Deployment and ClusterRole', () => {
     const r = renderEnvironment(loadEnvironment({ ...staging, collection: { nodeLogs: false, kubeStateMetrics: false } }));
     const ds = find(r.objects.get('alloy')!, 'DaemonSet', NODE_AGENT_NAME) as Obj;
-    expect(ds.spec.template.spec.volumes.map((v: Obj) => v.name)).not.toContain('journal');
+    // Pod logs only: /var/log/pods, not the whole of /var/log.
+    expect(ds.spec.template.spec.volumes.filter((v: Obj) => v.hostPath).map((v: Obj) => v.hostPath.path).sort()).toEqual(['/var/log/pods', nodeStateHostPath(loadEnvironment(staging))].sort());
     expect(find(r.objects.get('alloy')!, 'Deployment', KSM_NAME)).toBeUndefined();
     expect(find(r.objects.get('platform')!, 'ClusterRole', `mop-${KSM_NAME}`)).toBeUndefined();
     expect(r.network.flows.map((f) => f.id)).not.toContain('scrape-kube-state-metrics');
