@@ -24,7 +24,7 @@ const REGION = /^[a-z0-9-]+$/;
 
 /** Every component an environment can run; a single-cluster environment runs them all. */
 export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = ['mimir', 'tempo', 'loki', 'alloy', 'obi', 'grafana'];
-/** Multi-region: a region keeps traces and logs; the global environment keeps metrics and the one Grafana. */
+/** Multi-region: a region keeps traces and logs; the global environment keeps metrics and the one Grafana, and its Alloy observes the global cluster itself. */
 const REGIONAL_COMPONENTS: readonly PlatformComponent[] = ['tempo', 'loki', 'alloy', 'obi'];
 const GLOBAL_COMPONENTS: readonly PlatformComponent[] = ['mimir', 'grafana', 'alloy'];
 

@@ -237,8 +237,6 @@ export function nodeAgentWritesLogs(env: Environment, endpoints: Endpoints): boo
   return c.podLogs || c.nodeLogs || (env.pipeline === 'combined' && c.clusterEvents) || (receivesOtlp(env) && hasLoki(env, endpoints));
 }
 
-/** Service-graph series: the names Grafana's service map reads; Alloy's servicegraph connector is their one writer. */
-export const SERVICE_GRAPH_PREFIX = 'traces_service_graph_';
 /** Span metrics namespace: `traces_spanmetrics_calls_total`, `traces_spanmetrics_duration_seconds_*`. */
 export const SPAN_METRICS_NAMESPACE = 'traces.spanmetrics';
 /** Span-metric and service-graph series not updated for this long stop being exported (otherwise they never expire). */
