@@ -509,6 +509,16 @@ describe('the dead-component check catches broken wiring', () => {
     expect(check(broken)).toContain('otelcol.exporter.prometheus.mimir: nothing reads its input');
   });
 
+  test('the reference check catches a misspelled argument, an unknown block and an experimental argument', () => {
+    const broken = node.text
+      .replace('routing_key = "traceID"', 'routingkey = "traceID"')
+      .replace('\tsending_queue {', '\tsend_queue {')
+      .replace('targets    = discovery.relabel.platform.output', 'targets        = discovery.relabel.platform.output\n\thonor_metadata = true');
+    const v = referenceViolations(readConfig(broken));
+    expect(v.unknown).toEqual(expect.arrayContaining(['otelcol.exporter.loadbalancing.gateway > routingkey', 'otelcol.exporter.loadbalancing.gateway > send_queue { }']));
+    expect(v.experimental).toEqual(['prometheus.scrape.platform > honor_metadata']);
+  });
+
   test('a processor whose output goes nowhere', () => {
     const broken = node.text.replace('forward_to = [loki.write.loki.receiver]\n\n\tstage.cri', 'forward_to = []\n\n\tstage.cri');
     expect(broken).not.toBe(node.text);
