@@ -9,7 +9,7 @@ import * as path from 'path';
 import { ENVIRONMENTS, Environment, EnvironmentConfigError, EnvironmentInput, loadEnvironment, validateEnvironments } from './environments';
 import { deliveryWarnings } from './constructs/argocd';
 import { BackgroundFileWriter } from './constructs/base/file-writer';
-import { NetworkPlan, networkFlowsMarkdown } from './constructs/network/policies';
+import { DocumentInputs, documentInputs, generatedDocuments } from './constructs/documents';
 import { outputFiles, renderEnvironment } from './constructs/render';
 import { alertingSummary } from './constructs/mimir/alertmanager';
 import { summarize } from './constructs/summary';
@@ -20,7 +20,7 @@ import { TreeDiff, describeDiff, diffTrees, isEmptyDiff, listDiff, readTree } fr
 
 const PROJECT_ROOT = __dirname.endsWith(`${path.sep}.build`) ? path.dirname(__dirname) : __dirname;
 const DEFAULT_OUTDIR = path.join(PROJECT_ROOT, 'dist');
-const DEFAULT_FLOWS_DOC = path.join(PROJECT_ROOT, 'docs', 'network-flows.md');
+const DEFAULT_DOCS = path.join(PROJECT_ROOT, 'docs');
 
 export interface SynthOptions {
   readonly outdir: string;
@@ -28,8 +28,8 @@ export interface SynthOptions {
   readonly only?: readonly string[];
   /** The environment definitions; `environments/index.ts` by default. */
   readonly environments?: readonly EnvironmentInput[];
-  /** Where the network-flows document goes when every environment is rendered; not written when undefined. */
-  readonly flowsDoc?: string;
+  /** Where the generated documents (constructs/documents.ts) go when every environment is rendered; none when undefined. */
+  readonly docsDir?: string;
   /** Accept changes that lose data or availability (scripts/synth/guard.ts). */
   readonly allowDestructive?: boolean;
   /** Test hook, called before every step of the commit. */
@@ -55,7 +55,8 @@ export interface SynthReport {
   readonly recovered: readonly string[];
   /** Destructive changes accepted with `allowDestructive`. */
   readonly accepted: readonly DestructiveChange[];
-  readonly flowsDocChanged: boolean;
+  /** Generated documents rewritten (their paths). */
+  readonly docsChanged: readonly string[];
   /** What still stands between the render and a cluster that syncs it (an example repoURL, say). */
   readonly warnings: readonly string[];
 }
@@ -116,7 +117,7 @@ export function synth(options: SynthOptions): SynthReport {
     const recovered = recover(outdir);
     const stage = () => (staging ??= newStagingFolder(outdir));
     const results: SynthResult[] = [];
-    const plans: { env: Environment; plan: NetworkPlan }[] = [];
+    const documents: DocumentInputs[] = [];
     const destructive: DestructiveChange[] = [];
     const replace: string[] = [];
     for (const env of envs) {
@@ -132,21 +133,19 @@ export function synth(options: SynthOptions): SynthReport {
         replace.push(env.name);
       }
       results.push({ env, summary: summarize(r), diff, notes: [alertingSummary(env)] });
-      plans.push({ env, plan: r.network });
+      documents.push(documentInputs(r));
     }
     const removed = everything ? retiredFolders(outdir, all) : [];
     for (const name of removed) destructive.push(...destructiveChanges(name, readTree(path.join(outdir, name)), undefined));
 
     const files: { from: string; to: string }[] = [];
-    let flowsDocChanged = false;
-    if (everything && options.flowsDoc) {
-      const doc = networkFlowsMarkdown(plans);
-      if (readText(options.flowsDoc) !== doc) {
-        const from = path.join(stage(), '.files', 'network-flows.md');
-        step('write network-flows document');
-        writer.write([[from, doc]]);
-        files.push({ from: path.relative(outdir, from), to: path.resolve(options.flowsDoc) });
-        flowsDocChanged = true;
+    if (everything && options.docsDir) {
+      const changed = [...generatedDocuments(documents)].filter(([name, text]) => readText(path.join(options.docsDir!, name)) !== text);
+      if (changed.length) step('write documents');
+      for (const [name, text] of changed) {
+        const from = path.join(stage(), '.files', name);
+        writer.write([[from, text]]);
+        files.push({ from: path.relative(outdir, from), to: path.resolve(options.docsDir, name) });
       }
     }
     writer.finish();
@@ -155,7 +154,7 @@ export function synth(options: SynthOptions): SynthReport {
       commit(outdir, { staging: path.relative(outdir, staging!), replace, remove: removed, files }, step);
       staging = undefined;
     }
-    return { results, removed, recovered, accepted: destructive, flowsDocChanged, warnings: envs.flatMap(deliveryWarnings) };
+    return { results, removed, recovered, accepted: destructive, docsChanged: files.map((f) => f.to), warnings: envs.flatMap(deliveryWarnings) };
   } finally {
     writer.drain();
     // After the commit point the staging folder belongs to the journal, which the next synth finishes.
@@ -167,28 +166,31 @@ export function synth(options: SynthOptions): SynthReport {
 export interface CheckReport {
   readonly differences: readonly { readonly name: string; readonly diff: TreeDiff }[];
   readonly retired: readonly string[];
-  readonly flowsDocDiffers: boolean;
+  /** Generated documents that differ from what the code renders (their paths). */
+  readonly docsDiffering: readonly string[];
   readonly pending: readonly string[];
 }
 
 /** Renders in memory and compares with `outdir`; writes nothing. */
-export function check(options: Pick<SynthOptions, 'outdir' | 'only' | 'environments' | 'flowsDoc'>): CheckReport {
+export function check(options: Pick<SynthOptions, 'outdir' | 'only' | 'environments' | 'docsDir'>): CheckReport {
   const all = loadEnvironments(options.environments);
   const envs = pick(all, options.only);
   const everything = !options.only?.length;
   const outdir = path.resolve(options.outdir);
-  const plans: { env: Environment; plan: NetworkPlan }[] = [];
+  const documents: DocumentInputs[] = [];
   const differences = envs.map((env) => {
     const r = renderEnvironment(env);
-    plans.push({ env, plan: r.network });
+    documents.push(documentInputs(r));
     return { name: env.name, diff: diffTrees(readTree(path.join(outdir, env.name)), outputFiles(r)) };
   });
-  const flowsDocDiffers = everything && !!options.flowsDoc && readText(options.flowsDoc) !== networkFlowsMarkdown(plans);
-  return { differences, retired: everything ? retiredFolders(outdir, all) : [], flowsDocDiffers, pending: pendingWork(outdir) };
+  const docsDir = options.docsDir;
+  const docsDiffering =
+    everything && docsDir ? [...generatedDocuments(documents)].filter(([name, text]) => readText(path.join(docsDir, name)) !== text).map(([name]) => path.join(docsDir, name)) : [];
+  return { differences, retired: everything ? retiredFolders(outdir, all) : [], docsDiffering, pending: pendingWork(outdir) };
 }
 
 function checkDiffers(r: CheckReport): boolean {
-  return r.differences.some((d) => !isEmptyDiff(d.diff)) || r.retired.length > 0 || r.flowsDocDiffers || r.pending.length > 0;
+  return r.differences.some((d) => !isEmptyDiff(d.diff)) || r.retired.length > 0 || r.docsDiffering.length > 0 || r.pending.length > 0;
 }
 
 interface Output {
@@ -201,36 +203,35 @@ const STD: Output = { out: (t) => process.stdout.write(t), err: (t) => process.s
 /** Where the user typed the command: npm runs scripts in the project folder and says where it was called in INIT_CWD. */
 const userCwd = () => process.env.INIT_CWD ?? process.cwd();
 
-function paths(cmd: SynthCommand): { outdir: string; flowsDoc: string } {
+function paths(cmd: SynthCommand): { outdir: string; docsDir: string } {
   // `cdk8s synth` tells its app where to write in CDK8S_OUTDIR (cdk8s-cli's contract); it is used like --outdir.
   const given = cmd.outdir ?? process.env.CDK8S_OUTDIR;
-  if (given === undefined) return { outdir: DEFAULT_OUTDIR, flowsDoc: DEFAULT_FLOWS_DOC };
+  if (given === undefined) return { outdir: DEFAULT_OUTDIR, docsDir: DEFAULT_DOCS };
   const outdir = path.resolve(userCwd(), given);
-  return { outdir, flowsDoc: path.join(outdir, 'network-flows.md') };
+  return { outdir, docsDir: outdir };
 }
 
 function run(cmd: SynthCommand, environments: readonly EnvironmentInput[], io: Output): number {
-  const { outdir, flowsDoc } = paths(cmd);
+  const { outdir, docsDir } = paths(cmd);
   const shown = path.relative(userCwd(), outdir) || '.';
-  const doc = path.relative(userCwd(), flowsDoc);
   if (cmd.action === 'list') {
     for (const env of loadEnvironments(environments)) io.out(`${env.name}\t${env.tier}\t${env.components.join(',')}\n`);
     return 0;
   }
   if (cmd.action === 'check') {
-    const r = check({ outdir, only: cmd.only, environments, flowsDoc });
+    const r = check({ outdir, only: cmd.only, environments, docsDir });
     for (const p of r.pending) io.out(`${shown}/${p}\n`);
     for (const { name, diff } of r.differences) {
       io.out(`${name}: ${describeDiff(diff)}\n`);
       for (const line of listDiff(diff, 40)) io.out(`${line}\n`);
     }
     for (const name of r.retired) io.out(`${name}: in ${shown}/ but no environment renders it (synth would remove it)\n`);
-    if (r.flowsDocDiffers) io.out(`${doc}: differs from what the code renders\n`);
+    for (const doc of r.docsDiffering) io.out(`${path.relative(userCwd(), doc)}: differs from what the code renders\n`);
     const differs = checkDiffers(r);
     io.out(differs ? `${shown}/ is not what the code renders: run npm run synth and commit the result\n` : `${shown}/ is what the code renders\n`);
     return differs ? 1 : 0;
   }
-  const report = synth({ outdir, only: cmd.only, environments, flowsDoc, allowDestructive: cmd.allowDestructive });
+  const report = synth({ outdir, only: cmd.only, environments, docsDir, allowDestructive: cmd.allowDestructive });
   if (cmd.quiet) return 0;
   for (const warning of report.warnings) io.err(`warning: ${warning}\n`);
   for (const line of report.recovered) io.out(`recovered: ${line}\n`);
@@ -241,7 +242,7 @@ function run(cmd: SynthCommand, environments: readonly EnvironmentInput[], io: O
   }
   for (const name of report.removed) io.out(`${name}: removed (no environment renders it any more)\n`);
   for (const c of report.accepted) io.out(`accepted (--allow-destructive): environment "${c.environment}": ${c.what}\n`);
-  if (report.flowsDocChanged) io.out(`${doc}: updated\n`);
+  for (const doc of report.docsChanged) io.out(`${path.relative(userCwd(), doc)}: updated\n`);
   return 0;
 }
 

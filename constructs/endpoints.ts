@@ -30,6 +30,13 @@ export const PORTS = {
   grafanaHttp: 3000,
   obiMetrics: 9400,
   ebpfExporter: 9435,
+  zipkin: 9411,
+  jaegerGrpc: 14250,
+  jaegerThriftHttp: 14268,
+  kubeStateMetrics: 8080,
+  kubeStateMetricsTelemetry: 8081,
+  nodeExporter: 9100,
+  kubelet: 10250,
 } as const;
 
 /** `host:port` inside the cluster. */
@@ -88,21 +95,40 @@ export function httpsPort(u: string): number {
 export function endpoints(env: Environment) {
   const ns = env.namespaces;
   const s = storeServices(env);
-  // Multi-region: a region's metrics go to the global Mimir, at the URLs the operator exposes it at.
+  // Multi-region: a region's metrics go to the global Mimir, at the URLs the operator exposes it at; the global
+  // cluster's own logs go to the first region's Loki.
   const globalMimir = env.multiRegion?.role === 'regional' ? env.multiRegion.globalMimir : undefined;
+  const regionLoki = env.multiRegion?.role === 'global' ? env.multiRegion.regions[0]?.lokiPushUrl : undefined;
   const external = (e: Endpoint, externalUrl: string | undefined): Endpoint => (externalUrl ? { ...e, externalUrl } : e);
   return {
     /** Node-local OTLP receiver OBI sends to (Service with internalTrafficPolicy Local). */
     alloyNodeOtlpGrpc: endpoint('alloy-node', ns.alloyNode, 'otlp-grpc', PORTS.otlpGrpc, 'grpc'),
     alloyNodeOtlpHttp: endpoint('alloy-node', ns.alloyNode, 'otlp-http', PORTS.otlpHttp, 'http'),
-    /** Headless Service of the sampling gateway: the load-balancing exporter resolves its pods by DNS. */
+    /** The Zipkin and Jaeger receivers applications send to (`collection.applicationObservability`). */
+    alloyNodeZipkin: endpoint('alloy-node', ns.alloyNode, 'zipkin', PORTS.zipkin, 'http', '/api/v2/spans'),
+    alloyNodeJaegerGrpc: endpoint('alloy-node', ns.alloyNode, 'jaeger-grpc', PORTS.jaegerGrpc, 'grpc'),
+    alloyNodeJaegerHttp: endpoint('alloy-node', ns.alloyNode, 'jaeger-http', PORTS.jaegerThriftHttp, 'http', '/api/traces'),
+    /**
+     * Headless Service of the sampling gateway: the load-balancing exporter resolves its pods by DNS, and only ready
+     * pods are published (a starting or terminating sampler gets no new traces).
+     */
     alloyGatewayOtlp: endpoint('alloy-gateway-headless', ns.alloy, 'otlp-grpc', PORTS.otlpGrpc, 'grpc'),
+    /** Headless Service the gateway peers join the Alloy cluster through (publishes starting pods too). */
+    alloyGatewayCluster: endpoint('alloy-gateway-cluster', ns.alloy, 'http-metrics', PORTS.alloyHttp, 'http'),
+    /** Headless Service of the cluster collector (tiered): its peers form an Alloy cluster through it. */
+    alloyClusterPeers: endpoint('alloy-cluster-headless', ns.alloy, 'http-metrics', PORTS.alloyHttp, 'http'),
+    kubeStateMetrics: endpoint('kube-state-metrics', ns.alloy, 'http-metrics', PORTS.kubeStateMetrics, 'http', '/metrics'),
     mimirPush: external(endpoint(s.mimirWrite, ns.mimir, 'http-metrics', PORTS.mimirHttp, 'http', '/api/v1/push'), globalMimir?.pushUrl),
     mimirQuery: external(endpoint(s.mimirRead, ns.mimir, 'http-metrics', PORTS.mimirHttp, 'http', '/prometheus'), globalMimir?.queryUrl),
     mimirAlertmanager: endpoint(s.mimirAlertmanager, ns.mimir, 'http-metrics', PORTS.mimirHttp, 'http'),
     tempoOtlpGrpc: endpoint(s.tempoWrite, ns.tempo, 'otlp-grpc', PORTS.otlpGrpc, 'grpc'),
+    /**
+     * The same distributors behind a headless Service: a gRPC client resolving it (`dns:///`) gets every ready pod
+     * and spreads requests with `round_robin`, instead of one connection pinned to one pod behind a ClusterIP.
+     */
+    tempoOtlpGrpcPods: endpoint(`${s.tempoWrite}-headless`, ns.tempo, 'otlp-grpc', PORTS.otlpGrpc, 'grpc'),
     tempoQuery: endpoint(s.tempoRead, ns.tempo, 'http-metrics', PORTS.tempoHttp, 'http'),
-    lokiPush: endpoint(s.lokiWrite, ns.loki, 'http-metrics', PORTS.lokiHttp, 'http', '/loki/api/v1/push'),
+    lokiPush: external(endpoint(s.lokiWrite, ns.loki, 'http-metrics', PORTS.lokiHttp, 'http', '/loki/api/v1/push'), regionLoki),
     lokiQuery: endpoint(s.lokiRead, ns.loki, 'http-metrics', PORTS.lokiHttp, 'http'),
     grafana: endpoint('grafana', ns.grafana, 'http', PORTS.grafanaHttp, 'http'),
   };

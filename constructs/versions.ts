@@ -8,6 +8,10 @@ export const VERSIONS = {
   /** Static busybox (the musl variant is built with CONFIG_STATIC=y: docker-library/busybox latest-1/musl/Dockerfile.builder) for the ebpf_exporter start-up selection. */
   busybox: { image: 'busybox', tag: '1.37.0-musl' },
   alloy: { image: 'grafana/alloy', tag: 'v1.18.1' },
+  /** kubernetes/kube-state-metrics v2.20.0 (examples/standard/deployment.yaml of that tag). */
+  kubeStateMetrics: { image: 'registry.k8s.io/kube-state-metrics/kube-state-metrics', tag: 'v2.20.0' },
+  /** prometheus/node_exporter v1.12.1 (README.md of that tag: quay.io/prometheus/node-exporter). */
+  nodeExporter: { image: 'quay.io/prometheus/node-exporter', tag: 'v1.12.1' },
   mimir: { image: 'grafana/mimir', tag: '3.2.0' },
   tempo: { image: 'grafana/tempo', tag: '3.0.3' },
   loki: { image: 'grafana/loki', tag: '3.7.6' },

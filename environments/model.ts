@@ -34,6 +34,8 @@ export type MultiRegionConfig = NonNullable<EnvironmentInput['multiRegion']>;
 export type RegionalRole = Extract<MultiRegionConfig, { role: 'regional' }>;
 export type GlobalRole = Extract<MultiRegionConfig, { role: 'global' }>;
 export type RegionEndpoints = GlobalRole['regions'][number];
+/** `collection` with every feature decided (the tier defaults filled in). */
+export type CollectionConfig = Required<NonNullable<EnvironmentInput['collection']>>;
 export type AlertingConfig = NonNullable<EnvironmentInput['alerting']>;
 export type ReceiverConfig = AlertingConfig['receivers'][number];
 export type SlackReceiver = Extract<ReceiverConfig, { type: 'slack' }>;
@@ -70,9 +72,11 @@ export interface Environment extends EnvironmentInput {
   readonly zoneAware: boolean;
   /**
    * The components this environment runs: all six, except in multi-region: a regional environment runs tempo, loki,
-   * alloy and obi; the global one runs mimir and grafana.
+   * alloy and obi; the global one runs mimir, grafana and alloy (which collects that cluster's own telemetry).
    */
   readonly components: readonly PlatformComponent[];
   /** The namespaces MOP creates here (those of `components`, and `canary` with `canaryAnalysis`), sorted. */
   readonly platformNamespaces: readonly string[];
+  /** `collection` with the tier defaults filled in. */
+  readonly collection: CollectionConfig;
 }

@@ -92,7 +92,16 @@ export function multiRegionEnvironments(base: EnvironmentInput, spec: MultiRegio
     workload: { ...base.workload, activeSeries: base.workload.activeSeries * n, samplesPerSecond: base.workload.samplesPerSecond * n, queriesPerSecond: base.workload.queriesPerSecond * n },
     // Dashboards and Mimir rules render here; tail sampling and canaries belong to the regions.
     experiments: { ...base.experiments, sloTailSampling: false, canaryAnalysis: false },
-    multiRegion: { role: 'global', regions: spec.regions.map((r) => regionEndpoints(spec, r.region)) },
+    // Alloy collects the global cluster's own metrics and logs; no Tempo runs here, so no application traces.
+    collection: { ...base.collection, applicationObservability: false },
+    multiRegion: {
+      role: 'global',
+      regions: spec.regions.map((r, i) => ({
+        ...regionEndpoints(spec, r.region),
+        // The global cluster's own logs go to the first region's Loki, which the default Loki datasource reads.
+        ...(i === 0 ? { lokiPushUrl: crossClusterUrl(spec, 'loki', r.region, '/loki/api/v1/push') } : {}),
+      })),
+    },
   };
   return [...regional, global];
 }

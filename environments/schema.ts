@@ -273,6 +273,37 @@ const experiments = fields(
   'the experiments switched on',
 );
 
+/**
+ * What the Alloy pipeline collects, feature by feature (docs/alloy.md, "Collection features"; the features of
+ * grafana/k8s-monitoring-helm 3.x). Each is switched on or off per environment; omitted fields take the tier's
+ * default (`collectionDefaults` in validate.ts: everything on in staging and production, a laptop-sized set in dev).
+ */
+const collection = fields(
+  {
+    /** Kubelet `/metrics`, `/metrics/cadvisor` and `/metrics/resource` on every node, through allow-lists. */
+    kubelet: z.optional(bool()),
+    /** A kube-state-metrics Deployment (Deployments, pods, jobs, PVCs, nodes as metrics), scraped by the pipeline. */
+    kubeStateMetrics: z.optional(bool()),
+    /** A node-exporter DaemonSet in the host network namespace (CPU, memory, disks, `node_network_*` of the node). */
+    nodeExporter: z.optional(bool()),
+    /** The Kubernetes API server and CoreDNS. */
+    controlPlane: z.optional(bool()),
+    /** Container logs from /var/log/pods. */
+    podLogs: z.optional(bool()),
+    /** Kubelet and container-runtime logs from the systemd journal of every node. */
+    nodeLogs: z.optional(bool()),
+    /** Kubernetes events as logs. */
+    clusterEvents: z.optional(bool()),
+    /** Metrics of pods and Services annotated `k8s.grafana.com/scrape: "true"` (or `prometheus.io/scrape`). */
+    annotationAutodiscovery: z.optional(bool()),
+    /** ServiceMonitor and PodMonitor objects; needs the monitoring.coreos.com CRDs in the cluster. */
+    prometheusOperatorObjects: z.optional(bool()),
+    /** OTLP (traces, metrics, logs), Zipkin and Jaeger from SDK-instrumented applications, enriched by `k8sattributes`. */
+    applicationObservability: z.optional(bool()),
+  },
+  'collection features to switch on or off',
+);
+
 const regionEndpoints = fields(
   {
     /** The region's `cluster.region` (the `region` label of its metrics). */
@@ -281,6 +312,11 @@ const regionEndpoints = fields(
     tempoQueryUrl: httpsUrl(),
     /** Base URL of the region's Loki query-frontend. */
     lokiQueryUrl: httpsUrl(),
+    /**
+     * Loki push URL of the region (`…/loki/api/v1/push`), set on the first region only: the global cluster's own logs
+     * go there (its Grafana's default Loki datasource reads that region).
+     */
+    lokiPushUrl: z.optional(httpsUrl()),
   },
   'a region: name, tempoQueryUrl, lokiQueryUrl',
 );
@@ -479,6 +515,8 @@ export const environmentSchema = fields(
     tailSampling,
     slos: list(slo, 0, 'service level objectives'),
     experiments,
+    /** Collection features to switch on or off; omitted ones take the tier default. */
+    collection: z.optional(collection),
     grafana: fields({ anonymousRole: oneOf(['Viewer', 'Editor', 'Admin']) }, 'Grafana settings'),
     /** Default storage class for PVCs; omit to use the cluster default. */
     storageClassName: z.optional(objectName()),

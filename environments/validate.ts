@@ -1,5 +1,5 @@
 import { mimirSizing, tempoSizing } from '../constructs/stores/sizing';
-import { Environment, EnvironmentInput, Namespaces, PlatformComponent } from './model';
+import { CollectionConfig, Environment, EnvironmentInput, Namespaces, PlatformComponent, Tier } from './model';
 import { environmentSchema } from './schema';
 import {
   BucketBackend,
@@ -54,9 +54,33 @@ function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
 
 /** Every component an environment can run; a single-cluster environment runs them all. */
 export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = ['mimir', 'tempo', 'loki', 'alloy', 'obi', 'grafana'];
-/** Multi-region: a region keeps traces and logs; the global environment keeps metrics and the one Grafana. */
+/**
+ * Multi-region: a region keeps traces and logs; the global environment keeps metrics and the one Grafana, and its
+ * Alloy observes the global cluster itself.
+ */
 const REGIONAL_COMPONENTS: readonly PlatformComponent[] = ['tempo', 'loki', 'alloy', 'obi'];
-const GLOBAL_COMPONENTS: readonly PlatformComponent[] = ['mimir', 'grafana'];
+const GLOBAL_COMPONENTS: readonly PlatformComponent[] = ['mimir', 'grafana', 'alloy'];
+
+/** `collection` per tier: everything in staging and production; dev leaves out what a kind laptop cluster lacks. */
+export function collectionDefaults(tier: Tier): CollectionConfig {
+  const all = tier !== 'dev';
+  return {
+    kubelet: true,
+    kubeStateMetrics: true,
+    nodeExporter: true,
+    // kind serves no separate control plane worth watching on a laptop, and journald of a kind node is the container's.
+    controlPlane: all,
+    podLogs: true,
+    nodeLogs: all,
+    clusterEvents: true,
+    annotationAutodiscovery: true,
+    // Needs the monitoring.coreos.com CRDs, which a fresh kind cluster does not have.
+    prometheusOperatorObjects: all,
+    applicationObservability: true,
+  };
+}
+/** Features that write logs: in a global environment they need a region's Loki (`lokiPushUrl` of the first region). */
+const LOG_FEATURES: readonly (keyof CollectionConfig)[] = ['podLogs', 'nodeLogs', 'clusterEvents'];
 /** Experiments that render only in components of one multi-region role. */
 const EXPERIMENTS_OF_ROLE = {
   regional: { experiments: ['sloTailSampling', 'canaryAnalysis'], where: 'the regional environments (Alloy and the applications run there)' },
@@ -201,10 +225,21 @@ function checkRules(e: EnvironmentInput, fail: (field: string, value: unknown, a
     const role = e.multiRegion.role;
     if (e.multiRegion.role === 'global') {
       const names = new Set<string>();
-      e.multiRegion.regions.forEach((region, i) => {
+      const regions = e.multiRegion.regions;
+      regions.forEach((region, i) => {
         if (names.has(region.name)) fail(`multiRegion.regions.${i}.name`, region.name, 'must not repeat a region; region names are unique');
         names.add(region.name);
+        if (i > 0 && region.lokiPushUrl !== undefined) fail(`multiRegion.regions.${i}.lokiPushUrl`, region.lokiPushUrl, 'is only read from the first region (the default Loki of the global Grafana)');
       });
+      const collection = { ...collectionDefaults(e.tier), ...e.collection };
+      // No Tempo here, and the applications run in the regions.
+      if (collection.applicationObservability) {
+        fail('collection.applicationObservability', true, 'must be false in a multi-region global environment (it runs no Tempo; applications send to their region)');
+      }
+      const logs = LOG_FEATURES.filter((f) => collection[f]);
+      if (logs.length && !regions[0]?.lokiPushUrl) {
+        fail(`collection.${logs[0]}`, true, "writes logs, which a global environment sends to its first region's Loki: set multiRegion.regions.0.lokiPushUrl or switch it off");
+      }
     }
     const other = role === 'regional' ? EXPERIMENTS_OF_ROLE.global : EXPERIMENTS_OF_ROLE.regional;
     for (const key of other.experiments) {
@@ -320,7 +355,8 @@ export function loadEnvironment(input: EnvironmentInput): Environment {
   const experimentNamespaces = e.experiments.canaryAnalysis ? [namespaces.canary] : [];
   const platformNamespaces = [...components.flatMap((c) => namespacesOf[c]), ...experimentNamespaces].sort();
   const zoneAware = e.cluster.zones.length === 3;
-  const env: Environment = { ...e, namespaces, replicationFactor: zoneAware ? 3 : 1, zoneAware, components, platformNamespaces };
+  const collection: CollectionConfig = { ...collectionDefaults(e.tier), ...e.collection };
+  const env: Environment = { ...e, namespaces, replicationFactor: zoneAware ? 3 : 1, zoneAware, components, platformNamespaces, collection };
   checkCapacity(env, fail);
   return env;
 }

@@ -1,40 +1,44 @@
 /**
- * The Alloy configurations MOP renders (see docs/alloy.md for the data flow and the decisions).
+ * The Alloy configurations MOP renders (docs/alloy.md has the data flow, ADR 0011 the collection design).
  *
- * - `nodeAgentConfig`: the DaemonSet on every node. Receives OBI's OTLP, scrapes its node (kubelet, cAdvisor, host,
- *   OBI, ebpf_exporter, itself), tails pod logs from /var/log/pods, writes metrics to Mimir and logs to Loki. In a
- *   `tiered` environment it forwards traces by trace ID to the sampling gateway; in a `combined` environment it
- *   samples and writes traces itself.
- * - `gatewayConfig`: the clustered StatefulSet of a `tiered` environment: span metrics and service graphs on every
- *   span, then tail sampling, traces to Tempo, derived metrics to Mimir.
+ * - `nodeAgentConfig`: the DaemonSet on every node. Receives OTLP (OBI, SDK-instrumented applications), Zipkin and
+ *   Jaeger; collects its node (kubelet, node-exporter, OBI, the platform's pods, pod logs, the journal); writes
+ *   metrics to Mimir and logs to Loki. In a `tiered` environment it forwards traces by trace ID to the sampling
+ *   gateway; in a `combined` one (a single node) it also samples, and runs the cluster-wide sources itself.
+ * - `gatewayConfig`: the clustered sampling StatefulSet of a `tiered` environment: span metrics and service graphs
+ *   on every span, then tail sampling, traces to Tempo.
+ * - `clusterConfig`: the clustered cluster collector of a `tiered` environment: kube-state-metrics, API server,
+ *   CoreDNS, annotated pods, ServiceMonitors/PodMonitors, events, sharded across its replicas.
  *
  * Every component, argument and block name is from the grafana/alloy v1.18.1 reference
- * (docs/sources/reference/components/<namespace>/<component>.md). Store addresses come from `ctx.endpoints` only.
+ * (docs/sources/reference/components/<namespace>/<component>.md); test/alloy-pipeline checks it. Store addresses
+ * come from `ctx.endpoints` only.
  */
 import { compareStrings } from '../base/order';
-import { Environment, PlatformComponent } from '../../environments';
+import { Environment } from '../../environments';
 import { Endpoint, Endpoints, PORTS, hostPort, url } from '../endpoints';
 import { regionLabels } from '../multi-region';
-import { OBI_INTERNAL_METRICS_PATH } from '../obi/config';
-import { AlloyFile, Block, Statement, Value, attr, binary, block, call, obj, ref } from './syntax';
+import {
+  NODE_NAME_ENV,
+  OTLP_LOGS_INPUT,
+  POD_NAME_ENV,
+  REMOTE_WRITE,
+  ScrapeContext,
+  clusterSources,
+  exp,
+  hasClusterSources,
+  kubeletScrapes,
+  nodeExporterScrape,
+  nodeLogs,
+  obiScrapes,
+  otlpLogs,
+  platformScrape,
+  podLogs,
+  selfMetrics,
+} from './collection';
+import { AlloyFile, Block, Statement, Value, attr, block, call, obj } from './syntax';
 
-/** Where each workload mounts things; index.ts mounts exactly these paths. */
-export const PATHS = {
-  configDir: '/etc/alloy',
-  configFile: 'config.alloy',
-  storage: '/var/lib/alloy',
-  podLogs: '/var/log/pods',
-  hostProc: '/host/proc',
-  hostSys: '/host/sys',
-  hostRoot: '/host/root',
-  serviceAccountToken: '/var/run/secrets/kubernetes.io/serviceaccount/token',
-  serviceAccountCa: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
-} as const;
-
-/** Environment variable set from `spec.nodeName` (downward API) on the node agent. */
-export const NODE_NAME_ENV = 'K8S_NODE_NAME';
-/** Set from `metadata.name` (downward API) on the gateway; stable in a StatefulSet (`alloy-gateway-0`). */
-export const POD_NAME_ENV = 'POD_NAME';
+export { NODE_NAME_ENV, PATHS, POD_NAME_ENV, TRACE_ID_REGEX, platformScrapeTargets } from './collection';
 
 export const TENANT_HEADER = 'X-Scope-OrgID';
 
@@ -54,6 +58,26 @@ export function gatewayReplicas(env: Environment): number {
 /** How many instances run the tail sampler: the gateway replicas (tiered) or the single node agent (combined). */
 export function samplerInstances(env: Environment): number {
   return env.pipeline === 'tiered' ? gatewayReplicas(env) : 1;
+}
+
+/** Whether the environment has a trace pipeline at all (a multi-region global cluster has no Tempo). */
+export function hasTraces(env: Environment): boolean {
+  return env.components.includes('tempo');
+}
+
+/** Whether the node agent receives OTLP: from OBI, or from applications. */
+export function receivesOtlp(env: Environment): boolean {
+  return env.components.includes('obi') || env.collection.applicationObservability;
+}
+
+/** The sampling gateway runs in tiered environments that keep traces. */
+export function runsGateway(env: Environment): boolean {
+  return env.pipeline === 'tiered' && hasTraces(env);
+}
+
+/** The cluster collector runs in tiered environments with a cluster-wide source switched on. */
+export function runsClusterCollector(env: Environment): boolean {
+  return env.pipeline === 'tiered' && hasClusterSources(env);
 }
 
 /** Seconds in a Go duration such as `10s`, `1m30s`, `500ms`. */
@@ -81,6 +105,15 @@ export function numTraces(env: Environment): number {
 }
 
 /**
+ * Entries of each decision cache: trace IDs whose "keep" or "drop" decision is remembered after the trace left
+ * memory, so that late spans follow their trace's decision. Upstream (otelcol.processor.tail_sampling.md,
+ * `decision_cache`): configure it "with a much higher value than `num_traces`"; MOP uses 5× (about 100 bytes each).
+ */
+export function decisionCacheSize(env: Environment): number {
+  return numTraces(env) * 5;
+}
+
+/**
  * The rate limit of one sampler: `tailSampling.spansPerSecondLimit` is for the environment, and every sampler
  * instance applies its own limit to the traces routed to it.
  */
@@ -96,11 +129,6 @@ function ident(s: string): string {
 
 function attrs(values: Record<string, Value>): Statement[] {
   return Object.entries(values).map(([k, v]) => attr(k, v));
-}
-
-/** `<component>.<label>.<export>` */
-function exp(component: string, label: string, field: string) {
-  return ref(component, label, field);
 }
 
 const output = (signals: Record<string, Value>): Block => block('output', attrs(signals));
@@ -173,98 +201,46 @@ function memoryLimiter(label: string, next: Record<string, Value>): Block {
   ]);
 }
 
-function batch(label: string, next: Record<string, Value>): Block {
-  return block('otelcol.processor.batch', label, [output(next)]);
+function batch(label: string, next: Record<string, Value>, extra: Statement[] = []): Block {
+  return block('otelcol.processor.batch', label, [...extra, output(next)]);
 }
 
-/** Metrics out: OTLP → Prometheus conversion and the remote write with WAL, tenant header and cluster label. */
-function metricsOut(env: Environment, endpoints: Endpoints): Statement[] {
-  return [
-    block('otelcol.exporter.prometheus', 'mimir', [attr('forward_to', [exp('prometheus.remote_write', 'mimir', 'receiver')])]),
-    block('prometheus.remote_write', 'mimir', [
-      attr('external_labels', { cluster: env.cluster.name, ...regionLabels(env) }),
-      block('endpoint', [
-        attr('url', url(endpoints.mimirPush)),
-        attr('headers', tenantHeaders(env)),
-        attr('send_exemplars', true),
-      ]),
-      block('wal', [attr('truncate_frequency', '2h'), attr('min_keepalive_time', '5m'), attr('max_keepalive_time', '8h')]),
+/** The remote write every metric of a config goes through: WAL, tenant header, `cluster` (and `region`) labels. */
+function remoteWrite(env: Environment, endpoints: Endpoints): Statement {
+  return block('prometheus.remote_write', 'mimir', [
+    attr('external_labels', { cluster: env.cluster.name, ...regionLabels(env) }),
+    block('endpoint', [
+      attr('url', url(endpoints.mimirPush)),
+      attr('headers', tenantHeaders(env)),
+      attr('send_exemplars', true),
     ]),
-  ];
+    block('wal', [attr('truncate_frequency', '2h'), attr('min_keepalive_time', '5m'), attr('max_keepalive_time', '8h')]),
+  ]);
 }
 
-/** Alloy's own metrics. */
-function selfMetrics(): Statement[] {
-  return [
-    block('prometheus.exporter.self', 'alloy', []),
-    block('prometheus.scrape', 'alloy', [
-      attr('targets', exp('prometheus.exporter.self', 'alloy', 'targets')),
-      attr('job_name', 'integrations/alloy'),
-      attr('forward_to', [exp('prometheus.remote_write', 'mimir', 'receiver')]),
-    ]),
-  ];
+/** The Loki writer every log stream of a config goes through: tenant and `cluster` label. */
+function lokiWrite(env: Environment, endpoints: Endpoints): Statement {
+  return block('loki.write', 'loki', [
+    attr('external_labels', { cluster: env.cluster.name }),
+    block('endpoint', [attr('url', url(endpoints.lokiPush)), attr('tenant_id', env.tenant)]),
+  ]);
 }
 
-/**
- * The sampling tier: every span feeds the span-metrics and service-graph connectors (accurate RED and edges, since
- * sampled-out spans never reach Tempo), and the tail sampler; kept traces are batched and written to Tempo.
- * `input` is where the memory limiter sends traces.
- */
-function samplingSection(env: Environment, endpoints: Endpoints, gatewayReplicaLabel: boolean): Statement[] {
-  const out: Statement[] = [
-    block('otelcol.connector.spanmetrics', 'default', [
-      attr('namespace', 'traces.span.metrics'),
-      attr('metrics_flush_interval', '15s'),
-      block('histogram', [block('explicit', [attr('buckets', latencyBuckets(env))])]),
-      block('exemplars', [attr('enabled', true)]),
-      output({ metrics: [exp('otelcol.exporter.prometheus', 'connectors', 'input')] }),
-    ]),
-    block('otelcol.connector.servicegraph', 'default', [
-      attr('metrics_flush_interval', '15s'),
-      output({ metrics: [exp('otelcol.exporter.prometheus', 'connectors', 'input')] }),
-    ]),
-    block('otelcol.exporter.prometheus', 'connectors', [attr('forward_to', [exp('prometheus.relabel', 'connectors', 'receiver')])]),
-    block('prometheus.relabel', 'connectors', [
-      attr('forward_to', [exp('prometheus.remote_write', 'mimir', 'receiver')]),
-      // Tempo's metrics-generator writes `traces_service_graph_*` from the traces it stores (so exemplars always
-      // resolve); these edges count every span before sampling, under their own name, so no series has two writers.
-      block('rule', [
-        attr('source_labels', ['__name__']),
-        attr('regex', `${SERVICE_GRAPH_PREFIX}(.+)`),
-        attr('target_label', '__name__'),
-        attr('replacement', `${UNSAMPLED_SERVICE_GRAPH_PREFIX}$1`),
-      ]),
-      // Several gateways derive series with the same labels (similar spans of different traces land on different
-      // replicas); a stable per-replica label keeps every series single-writer (upstream: otelcol.exporter.loadbalancing,
-      // "Choose a load balancing strategy"). The pod name is bounded by the replica count and survives restarts.
-      ...(gatewayReplicaLabel
-        ? [block('rule', [attr('action', 'replace'), attr('target_label', 'alloy_gateway'), attr('replacement', call('sys.env', POD_NAME_ENV))])]
-        : []),
-    ]),
-  ];
-  out.push(
-    block('otelcol.processor.tail_sampling', 'default', [
-      attr('decision_wait', env.tailSampling.decisionWait),
-      attr('num_traces', numTraces(env)),
-      attr('expected_new_traces_per_sec', Math.ceil(env.workload.spansPerSecond / samplerInstances(env))),
-      ...samplingPolicies(env),
-      output({ traces: [exp('otelcol.processor.batch', 'sampled', 'input')] }),
-    ]),
-    batch('sampled', { traces: [exp('otelcol.exporter.otlp', 'tempo', 'input')] }),
-    block('otelcol.exporter.otlp', 'tempo', [
-      block('client', [
-        attr('endpoint', hostPort(endpoints.tempoOtlpGrpc)),
-        attr('headers', tenantHeaders(env)),
-        block('tls', [attr('insecure', true)]),
-      ]),
-    ]),
-  );
-  return out;
+/** Whether the environment's node agent has a Loki to write OTLP logs to (its own Loki, or a region's). */
+function hasLoki(env: Environment, endpoints: Endpoints): boolean {
+  return env.components.includes('loki') || endpoints.lokiPush.externalUrl !== undefined;
 }
 
-/** Service-graph series: Tempo's names, and the renamed pre-sampling copy Alloy writes. */
-export const SERVICE_GRAPH_PREFIX = 'traces_service_graph_';
-export const UNSAMPLED_SERVICE_GRAPH_PREFIX = 'traces_service_graph_unsampled_';
+/** Whether the node agent writes logs (loki.write is only rendered where a component feeds it). */
+export function nodeAgentWritesLogs(env: Environment, endpoints: Endpoints): boolean {
+  const c = env.collection;
+  return c.podLogs || c.nodeLogs || (env.pipeline === 'combined' && c.clusterEvents) || (receivesOtlp(env) && hasLoki(env, endpoints));
+}
+
+/** Span metrics namespace: `traces_spanmetrics_calls_total`, `traces_spanmetrics_duration_seconds_*`. */
+export const SPAN_METRICS_NAMESPACE = 'traces.spanmetrics';
+/** Span-metric and service-graph series not updated for this long stop being exported (otherwise they never expire). */
+export const SPAN_METRICS_EXPIRATION = '5m';
 
 /** Upstream's default span-metrics buckets (spanmetrics.md, `explicit` block). */
 const DEFAULT_BUCKETS_MS = [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10000, 15000];
@@ -276,6 +252,74 @@ const DEFAULT_BUCKETS_MS = [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 
 export function latencyBuckets(env: Environment): string[] {
   const ms = [...new Set([...DEFAULT_BUCKETS_MS, ...env.slos.map((s) => s.latencyThresholdMs)])].sort((a, b) => a - b);
   return ms.map((v) => `${v}ms`);
+}
+
+/**
+ * Seconds the servicegraph connector keeps an unpaired client or server span waiting for its other half. Both halves
+ * of an OBI edge come from different nodes and reach the sampler through two node agents' batches, so MOP waits
+ * longer than upstream's `2s` default, as long as Tempo's service-graph processor does (10s `wait`).
+ */
+const SERVICE_GRAPH_STORE_TTL = '10s';
+
+/**
+ * The sampling tier: every span feeds the span-metrics and service-graph connectors (accurate RED and edges, since
+ * sampled-out spans never reach Tempo), and the tail sampler; kept traces are batched and written to Tempo.
+ */
+function samplingSection(env: Environment, endpoints: Endpoints, gatewayReplicaLabel: boolean): Statement[] {
+  const perSampler = Math.ceil(env.workload.spansPerSecond / samplerInstances(env));
+  const tempo = endpoints.tempoOtlpGrpcPods;
+  return [
+    block('otelcol.connector.spanmetrics', 'default', [
+      attr('namespace', SPAN_METRICS_NAMESPACE),
+      attr('metrics_flush_interval', '15s'),
+      attr('metrics_expiration', SPAN_METRICS_EXPIRATION),
+      attr('series_expiration', SPAN_METRICS_EXPIRATION),
+      block('histogram', [attr('unit', 's'), block('explicit', [attr('buckets', latencyBuckets(env))])]),
+      block('exemplars', [attr('enabled', true)]),
+      output({ metrics: [exp('otelcol.exporter.prometheus', 'connectors', 'input')] }),
+    ]),
+    block('otelcol.connector.servicegraph', 'default', [
+      attr('metrics_flush_interval', '15s'),
+      // Series of an edge that saw no request for a minute are deleted (connector default `cache_loop`, explicit).
+      attr('cache_loop', '1m'),
+      block('store', [attr('ttl', SERVICE_GRAPH_STORE_TTL), attr('max_items', Math.max(1_000, perSampler * durationSeconds(SERVICE_GRAPH_STORE_TTL)))]),
+      output({ metrics: [exp('otelcol.exporter.prometheus', 'connectors', 'input')] }),
+    ]),
+    block('otelcol.exporter.prometheus', 'connectors', [
+      attr('forward_to', [gatewayReplicaLabel ? exp('prometheus.relabel', 'connectors', 'receiver') : REMOTE_WRITE]),
+    ]),
+    // Several gateways derive series with the same labels (similar spans of different traces land on different
+    // replicas); a stable per-replica label keeps every series single-writer (upstream: otelcol.exporter.loadbalancing,
+    // "Choose a load balancing strategy"). The pod name is bounded by the replica count and survives restarts, unlike
+    // the connectors' random `collector.instance.id`. Queries aggregate it away.
+    ...(gatewayReplicaLabel
+      ? [
+          block('prometheus.relabel', 'connectors', [
+            attr('forward_to', [REMOTE_WRITE]),
+            block('rule', [attr('action', 'replace'), attr('target_label', 'alloy_gateway'), attr('replacement', call('sys.env', POD_NAME_ENV))]),
+          ]),
+        ]
+      : []),
+    block('otelcol.processor.tail_sampling', 'default', [
+      attr('decision_wait', env.tailSampling.decisionWait),
+      attr('num_traces', numTraces(env)),
+      attr('expected_new_traces_per_sec', perSampler),
+      attr('decision_cache', { sampled_cache_size: decisionCacheSize(env), non_sampled_cache_size: decisionCacheSize(env) }),
+      ...samplingPolicies(env),
+      output({ traces: [exp('otelcol.processor.batch', 'sampled', 'input')] }),
+    ]),
+    batch('sampled', { traces: [exp('otelcol.exporter.otlp', 'tempo', 'input')] }),
+    block('otelcol.exporter.otlp', 'tempo', [
+      block('client', [
+        // `dns:///` + a headless Service: gRPC resolves every distributor and `round_robin` spreads the requests
+        // (otelcol-grpc-balancer-name.md); a ClusterIP would pin each gateway's one connection to one distributor.
+        attr('endpoint', `dns:///${hostPort(tempo)}`),
+        attr('balancer_name', 'round_robin'),
+        attr('headers', tenantHeaders(env)),
+        block('tls', [attr('insecure', true)]),
+      ]),
+    ]),
+  ];
 }
 
 /** What the sampling tier's memory limiter feeds. */
@@ -291,223 +335,139 @@ export function dnsName(e: Endpoint): string {
   return hp.slice(0, hp.lastIndexOf(':'));
 }
 
-/** Discovery of one kind of object on this node only (`spec.nodeName` / `metadata.name` = $K8S_NODE_NAME). */
-function onThisNode(role: 'pod' | 'node', extra: Statement[] = [], labelSelector?: string): Statement[] {
-  const field = role === 'pod' ? 'spec.nodeName=' : 'metadata.name=';
-  const sel: Statement[] = [attr('role', role), attr('field', binary(field, '+', call('sys.env', NODE_NAME_ENV)))];
-  if (labelSelector) sel.push(attr('label', labelSelector));
-  return [attr('role', role), ...extra, block('selectors', sel)];
-}
-
-function relabelRule(values: Record<string, Value>): Block {
-  return block('rule', attrs(values));
-}
-
-/** Kubelet and cAdvisor on this node, over HTTPS with the ServiceAccount token (RBAC: nodes/metrics). */
-function kubeletScrapes(env: Environment): Statement[] {
-  // kind's kubelet serves a self-signed certificate; elsewhere the kubelet serving certificate is verified against
-  // the cluster CA (it must be issued by it: serverTLSBootstrap, or EKS/GKE/AKS defaults).
-  const tls = env.tier === 'dev'
-    ? block('tls_config', [attr('insecure_skip_verify', true)])
-    : block('tls_config', [attr('ca_file', PATHS.serviceAccountCa)]);
-  const scrape = (label: string, path: string, job: string) =>
-    block('prometheus.scrape', label, [
-      attr('targets', exp('discovery.kubernetes', 'node', 'targets')),
-      attr('job_name', job),
-      attr('scheme', 'https'),
-      attr('metrics_path', path),
-      attr('bearer_token_file', PATHS.serviceAccountToken),
-      attr('forward_to', [exp('prometheus.remote_write', 'mimir', 'receiver')]),
-      tls,
-    ]);
-  return [
-    block('discovery.kubernetes', 'node', onThisNode('node')),
-    scrape('kubelet', '/metrics', 'integrations/kubernetes/kubelet'),
-    scrape('cadvisor', '/metrics/cadvisor', 'integrations/kubernetes/cadvisor'),
-  ];
-}
-
-/** OBI and ebpf_exporter run in one pod per node; keep each container port and scrape it. */
-function obiScrapes(env: Environment): Statement[] {
-  const port = (label: string, p: number, path: string, job: string): Statement[] => [
-    block('discovery.relabel', label, [
-      attr('targets', exp('discovery.kubernetes', 'obi', 'targets')),
-      relabelRule({ source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(p), action: 'keep' }),
-      relabelRule({ source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' }),
-      relabelRule({ source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' }),
-    ]),
-    block('prometheus.scrape', label, [
-      attr('targets', exp('discovery.relabel', label, 'output')),
-      attr('job_name', job),
-      attr('metrics_path', path),
-      attr('forward_to', [exp('prometheus.remote_write', 'mimir', 'receiver')]),
-    ]),
-  ];
-  return [
-    block('discovery.kubernetes', 'obi', onThisNode('pod', [block('namespaces', [attr('names', [env.namespaces.obi])])], 'app.kubernetes.io/name=obi')),
-    ...port('obi', PORTS.obiMetrics, OBI_INTERNAL_METRICS_PATH, 'integrations/obi'),
-    ...port('ebpf_exporter', PORTS.ebpfExporter, '/metrics', 'integrations/ebpf_exporter'),
-  ];
+/**
+ * Span batches the node agent sends to a gateway stay below the gRPC receiver's default 4 MiB message limit
+ * (otelcol.receiver.otlp `max_recv_msg_size`): 3 MiB of spans at the environment's `bytesPerSpan`.
+ */
+export function maxSpansPerBatch(env: Environment): number {
+  return Math.max(100, Math.floor((3 * 1024 * 1024) / env.workload.bytesPerSpan));
 }
 
 /**
- * The platform's own metrics (Mimir, Tempo, Loki, Grafana, the Alloy gateway): every MOP pod on this node whose
- * container port is the component's HTTP port from `PORTS`, at `/metrics`.
+ * Spans the load-balancing exporter's top-level queue holds while a gateway is replaced or the ring changes:
+ * 32 MiB of spans. At 1,000 spans/s on a node that is about 45 s of gateway outage at 700 bytes per span.
  */
-export function platformScrapeTargets(env: Environment): { namespace: string; port: number }[] {
-  const ns = env.namespaces;
-  const all: { component: PlatformComponent; namespace: string; port: number }[] = [
-    { component: 'mimir', namespace: ns.mimir, port: PORTS.mimirHttp },
-    { component: 'tempo', namespace: ns.tempo, port: PORTS.tempoHttp },
-    { component: 'loki', namespace: ns.loki, port: PORTS.lokiHttp },
-    { component: 'grafana', namespace: ns.grafana, port: PORTS.grafanaHttp },
-    { component: 'alloy', namespace: ns.alloy, port: PORTS.alloyHttp },
-  ];
-  // Only what runs in this cluster (a multi-region environment runs a subset).
-  return all.filter((t) => env.components.includes(t.component)).map(({ namespace, port }) => ({ namespace, port }));
+export function lbQueueSpans(env: Environment): number {
+  return Math.floor((32 * 1024 * 1024) / env.workload.bytesPerSpan);
 }
 
-function platformScrape(env: Environment): Statement[] {
-  const targets = platformScrapeTargets(env);
+/**
+ * Traces by trace ID to the sampling gateway. Upstream (otelcol.exporter.loadbalancing.md, v1.18.1): the top-level
+ * `sending_queue` and `retry` "re-route data into a new set of healthy backends … useful for highly elastic
+ * environments like Kubernetes", and `timeout` "helps to re-route data"; so MOP queues and retries there and turns the
+ * per-backend queue and retry off, which would otherwise hold spans for a backend that has left. The DNS resolver
+ * reads the gateway's headless Service, which publishes ready pods only.
+ */
+function traceForwarding(env: Environment, endpoints: Endpoints): Statement[] {
+  const gw = endpoints.alloyGatewayOtlp;
   return [
-    block('discovery.kubernetes', 'platform', onThisNode('pod', [block('namespaces', [attr('names', targets.map((t) => t.namespace))])])),
-    block('discovery.relabel', 'platform', [
-      attr('targets', exp('discovery.kubernetes', 'platform', 'targets')),
-      relabelRule({
-        source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_pod_container_port_number'],
-        separator: ';',
-        regex: targets.map((t) => `${t.namespace};${t.port}`).join('|'),
-        action: 'keep',
-      }),
-      relabelRule({ source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' }),
-      relabelRule({ source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' }),
-      relabelRule({ source_labels: ['__meta_kubernetes_pod_container_name'], target_label: 'container' }),
-      relabelRule({
-        source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_pod_container_name'],
-        separator: '/',
-        target_label: 'job',
-      }),
+    batch('traces', { traces: [exp('otelcol.exporter.loadbalancing', 'gateway', 'input')] }, [
+      attr('send_batch_size', Math.min(8192, Math.floor(maxSpansPerBatch(env) / 2))),
+      attr('send_batch_max_size', maxSpansPerBatch(env)),
     ]),
-    block('prometheus.scrape', 'platform', [
-      attr('targets', exp('discovery.relabel', 'platform', 'output')),
-      attr('forward_to', [exp('prometheus.remote_write', 'mimir', 'receiver')]),
-    ]),
-  ];
-}
-
-/** Host metrics from the host's /proc, /sys and / (mounted read-only). */
-function hostScrape(): Statement[] {
-  return [
-    block('prometheus.exporter.unix', 'node', [
-      attr('procfs_path', PATHS.hostProc),
-      attr('sysfs_path', PATHS.hostSys),
-      attr('rootfs_path', PATHS.hostRoot),
-    ]),
-    block('discovery.relabel', 'node_exporter', [
-      attr('targets', exp('prometheus.exporter.unix', 'node', 'targets')),
-      relabelRule({ target_label: 'instance', replacement: call('sys.env', NODE_NAME_ENV) }),
-    ]),
-    block('prometheus.scrape', 'node_exporter', [
-      attr('targets', exp('discovery.relabel', 'node_exporter', 'output')),
-      attr('job_name', 'integrations/node_exporter'),
-      attr('forward_to', [exp('prometheus.remote_write', 'mimir', 'receiver')]),
+    block('otelcol.exporter.loadbalancing', 'gateway', [
+      attr('routing_key', 'traceID'),
+      attr('timeout', '10s'),
+      block('resolver', [block('dns', [attr('hostname', dnsName(gw)), attr('port', String(gw.port))])]),
+      block('protocol', [
+        block('otlp', [
+          block('client', [block('tls', [attr('insecure', true)])]),
+          block('queue', [attr('enabled', false)]),
+          block('retry', [attr('enabled', false)]),
+        ]),
+      ]),
+      block('sending_queue', [attr('enabled', true), attr('sizer', 'items'), attr('queue_size', lbQueueSpans(env))]),
+      block('retry', [attr('enabled', true), attr('initial_interval', '1s'), attr('max_interval', '10s'), attr('max_elapsed_time', '2m')]),
     ]),
   ];
 }
 
 /**
- * A trace ID in the common log shapes: `trace_id=…`, `traceID=…`, `"trace_id":"…"`, `trace-id: …` (32 hex
- * characters, W3C/OTel). Lifted into structured metadata so Grafana can jump from a log line to its trace.
+ * Pod association of `k8sattributes`: the pod UID or IP an SDK or OBI already sent, then the connection's source IP
+ * (SDKs that send nothing). The processor never overwrites an attribute that is already set (opentelemetry-collector
+ * -contrib processor/k8sattributesprocessor processor.go, setResourceAttribute), so OBI's own Kubernetes attributes
+ * stay as they are. Same order as k8s-monitoring-helm feature-application-observability values (`podAssociation`).
  */
-export const TRACE_ID_REGEX = '(?i)trace[_-]?id"?\\s*[:=]\\s*"?(?P<trace_id>[0-9a-f]{32})';
+const POD_ASSOCIATION: readonly Statement[] = [
+  block('pod_association', [block('source', [attr('from', 'resource_attribute'), attr('name', 'k8s.pod.uid')])]),
+  block('pod_association', [block('source', [attr('from', 'resource_attribute'), attr('name', 'k8s.pod.ip')])]),
+  block('pod_association', [block('source', [attr('from', 'connection')])]),
+];
 
-/** Pod logs of this node from /var/log/pods (see docs/architecture/0004-pod-logs-from-host.md). */
-function podLogs(env: Environment, endpoints: Endpoints): Statement[] {
-  return [
-    block('discovery.kubernetes', 'pods', onThisNode('pod')),
-    block('discovery.relabel', 'pod_logs', [
-      attr('targets', exp('discovery.kubernetes', 'pods', 'targets')),
-      relabelRule({ source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' }),
-      relabelRule({ source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' }),
-      relabelRule({ source_labels: ['__meta_kubernetes_pod_container_name'], target_label: 'container' }),
-      relabelRule({ source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], target_label: 'app' }),
-      relabelRule({ source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' }),
-      relabelRule({
-        source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_pod_container_name'],
-        separator: '/',
-        target_label: 'job',
-      }),
-      relabelRule({
-        source_labels: ['__meta_kubernetes_pod_uid', '__meta_kubernetes_pod_container_name'],
-        separator: '/',
-        target_label: '__path__',
-        replacement: `${PATHS.podLogs}/*$1/*.log`,
-      }),
-    ]),
-    block('local.file_match', 'pod_logs', [attr('path_targets', exp('discovery.relabel', 'pod_logs', 'output'))]),
-    block('loki.source.file', 'pod_logs', [
-      attr('targets', exp('local.file_match', 'pod_logs', 'targets')),
-      attr('forward_to', [exp('loki.process', 'pod_logs', 'receiver')]),
-    ]),
-    block('loki.process', 'pod_logs', [
-      attr('forward_to', [exp('loki.write', 'loki', 'receiver')]),
-      block('stage.cri', []),
-      block('stage.regex', [attr('expression', TRACE_ID_REGEX)]),
-      block('stage.structured_metadata', [attr('values', { trace_id: '' })]),
-    ]),
-    block('loki.write', 'loki', [
-      attr('external_labels', { cluster: env.cluster.name }),
-      block('endpoint', [attr('url', url(endpoints.lokiPush)), attr('tenant_id', env.tenant)]),
-    ]),
-  ];
-}
+/** Kubernetes attributes `k8sattributes` adds to SDK telemetry (the ones OBI sets on its own). */
+export const K8S_METADATA = ['k8s.namespace.name', 'k8s.pod.name', 'k8s.pod.uid', 'k8s.container.name', 'k8s.node.name', 'k8s.deployment.name', 'k8s.statefulset.name', 'k8s.daemonset.name', 'k8s.job.name'];
 
-/** The node agent's config: per-node collection, plus sampling (combined) or forwarding by trace ID (tiered). */
-export function nodeAgentConfig(env: Environment, endpoints: Endpoints): AlloyFile {
+/** OTLP, Zipkin and Jaeger in; metrics to Mimir, logs to Loki, traces to the sampler (here or at the gateway). */
+function applicationInput(env: Environment, endpoints: Endpoints): Statement[] {
+  const appObs = env.collection.applicationObservability;
+  const traces = hasTraces(env);
+  const logs = hasLoki(env, endpoints);
   const combined = env.pipeline === 'combined';
   const traceTargets = combined ? SAMPLING_INPUTS : [exp('otelcol.processor.batch', 'traces', 'input')];
-  const stmts: Statement[] = [
+  const limiter = exp('otelcol.processor.memory_limiter', 'default', 'input');
+  const enriched = appObs ? [exp('otelcol.processor.k8sattributes', 'default', 'input')] : undefined;
+  const signals: Record<string, Value> = {
+    metrics: [exp('otelcol.processor.batch', 'metrics', 'input')],
+    ...(logs ? { logs: [OTLP_LOGS_INPUT] } : {}),
+    ...(traces ? { traces: traceTargets } : {}),
+  };
+  const into = (s: readonly string[]) => Object.fromEntries(s.filter((x) => x in signals).map((x) => [x, [limiter]]));
+  const out: Statement[] = [
     block('otelcol.receiver.otlp', 'default', [
       block('grpc', [attr('endpoint', `0.0.0.0:${PORTS.otlpGrpc}`)]),
       block('http', [attr('endpoint', `0.0.0.0:${PORTS.otlpHttp}`)]),
-      output({
-        metrics: [exp('otelcol.processor.memory_limiter', 'default', 'input')],
-        traces: [exp('otelcol.processor.memory_limiter', 'default', 'input')],
-      }),
+      output(into(['metrics', 'logs', 'traces'])),
     ]),
-    memoryLimiter('default', {
-      metrics: [exp('otelcol.processor.batch', 'metrics', 'input')],
-      traces: traceTargets,
-    }),
-    batch('metrics', { metrics: [exp('otelcol.exporter.prometheus', 'mimir', 'input')] }),
   ];
-  if (combined) {
-    stmts.push(...samplingSection(env, endpoints, false));
-  } else {
-    stmts.push(
-      batch('traces', { traces: [exp('otelcol.exporter.loadbalancing', 'gateway', 'input')] }),
-      block('otelcol.exporter.loadbalancing', 'gateway', [
-        attr('routing_key', 'traceID'),
-        block('resolver', [
-          block('dns', [attr('hostname', dnsName(endpoints.alloyGatewayOtlp)), attr('port', String(endpoints.alloyGatewayOtlp.port))]),
+  if (appObs && traces) {
+    out.push(
+      block('otelcol.receiver.zipkin', 'default', [attr('endpoint', `0.0.0.0:${PORTS.zipkin}`), output({ traces: [limiter] })]),
+      block('otelcol.receiver.jaeger', 'default', [
+        block('protocols', [
+          block('grpc', [attr('endpoint', `0.0.0.0:${PORTS.jaegerGrpc}`)]),
+          block('thrift_http', [attr('endpoint', `0.0.0.0:${PORTS.jaegerThriftHttp}`)]),
         ]),
-        block('protocol', [block('otlp', [block('client', [block('tls', [attr('insecure', true)])])])]),
+        output({ traces: [limiter] }),
       ]),
     );
   }
-  stmts.push(
-    ...metricsOut(env, endpoints),
-    ...selfMetrics(),
-    ...kubeletScrapes(env),
-    ...hostScrape(),
-    ...obiScrapes(env),
-    ...platformScrape(env),
-    ...podLogs(env, endpoints),
-  );
-  return stmts;
+  out.push(memoryLimiter('default', enriched ? Object.fromEntries(Object.keys(signals).map((k) => [k, enriched])) : signals));
+  if (appObs) {
+    out.push(
+      block('otelcol.processor.k8sattributes', 'default', [
+        // Only the pods of this node (field selector through the processor's node filter).
+        block('filter', [attr('node', call('sys.env', NODE_NAME_ENV))]),
+        block('extract', [attr('metadata', K8S_METADATA)]),
+        ...POD_ASSOCIATION,
+        output(signals),
+      ]),
+    );
+  }
+  out.push(batch('metrics', { metrics: [exp('otelcol.exporter.prometheus', 'otlp', 'input')] }));
+  out.push(block('otelcol.exporter.prometheus', 'otlp', [attr('forward_to', [REMOTE_WRITE])]));
+  if (logs) out.push(...otlpLogs());
+  if (traces) out.push(...(combined ? samplingSection(env, endpoints, false) : traceForwarding(env, endpoints)));
+  return out;
 }
 
-/** The sampling gateway's config (tiered environments only). */
+/** The node agent's config: per-node collection, plus sampling and the cluster-wide sources when combined. */
+export function nodeAgentConfig(env: Environment, endpoints: Endpoints): AlloyFile {
+  const combined = env.pipeline === 'combined';
+  const stmts: Statement[] = [
+    ...(receivesOtlp(env) ? applicationInput(env, endpoints) : []),
+    ...selfMetrics(env.namespaces.alloyNode),
+    ...kubeletScrapes(env),
+    ...nodeExporterScrape(env),
+    ...obiScrapes(env),
+    ...platformScrape(env),
+    ...(combined ? clusterSources({ env, endpoints, clustered: false }) : []),
+    ...podLogs(env),
+    ...nodeLogs(env),
+  ];
+  return [...stmts, remoteWrite(env, endpoints), ...(nodeAgentWritesLogs(env, endpoints) ? [lokiWrite(env, endpoints)] : [])];
+}
+
+/** The sampling gateway's config (tiered environments with traces). */
 export function gatewayConfig(env: Environment, endpoints: Endpoints): AlloyFile {
   return [
     block('otelcol.receiver.otlp', 'default', [
@@ -516,7 +476,14 @@ export function gatewayConfig(env: Environment, endpoints: Endpoints): AlloyFile
     ]),
     memoryLimiter('default', { traces: SAMPLING_INPUTS }),
     ...samplingSection(env, endpoints, true),
-    ...metricsOut(env, endpoints),
-    ...selfMetrics(),
+    ...selfMetrics(env.namespaces.alloy),
+    remoteWrite(env, endpoints),
   ];
 }
+
+/** The cluster collector's config (tiered environments): the cluster-wide sources, sharded across its replicas. */
+export function clusterConfig(env: Environment, endpoints: Endpoints): AlloyFile {
+  const c: ScrapeContext = { env, endpoints, clustered: true };
+  return [...clusterSources(c), ...selfMetrics(env.namespaces.alloy), remoteWrite(env, endpoints), ...(env.collection.clusterEvents ? [lokiWrite(env, endpoints)] : [])];
+}
+

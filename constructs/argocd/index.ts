@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Environment } from '../../environments';
 import { Application, ApplicationSpecIgnoreDifferences } from '../../imports/argocd-application-argoproj.io';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
-import { compareStrings, platformLabels } from '../base';
+import { clusterReaderNames, compareStrings, platformLabels } from '../base';
 import { NODE_PRIORITY_CLASS } from '../obi';
 import { webhookClusterRoleName } from '../rollout-operator';
 import { Store } from '../stores/common';
@@ -95,7 +95,7 @@ export function clusterScopedObjects(env: Environment): ClusterResourceItem[] {
   const DOWNSCALE_WEBHOOK_STORES = (['mimir', 'tempo', 'loki'] as const satisfies readonly Store[]).filter(usesDownscaleWebhook);
   return [
     ...Object.values(env.namespaces).map((name) => ({ group: '', kind: 'Namespace', name })),
-    ...[env.namespaces.obi, env.namespaces.alloyNode].flatMap((name) => [
+    ...Object.values(clusterReaderNames(env)).flatMap((name) => [
       { group: rbac, kind: 'ClusterRole', name },
       { group: rbac, kind: 'ClusterRoleBinding', name },
     ]),

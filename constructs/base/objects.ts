@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { k8s } from './k8s';
+import type { Environment } from '../../environments';
 import { ComponentContext } from './context';
 import { WorkloadIdentity, platformLabels, selectorLabels, standardLabels } from './labels';
 import { restrictedPodSecurityContext } from './security';
@@ -258,6 +259,20 @@ export function serviceAccount(ctx: ComponentContext, id: WorkloadIdentity, name
 }
 
 /** A read-only ClusterRole bound to a ServiceAccount; both go to the platform chart with the namespaces. */
+/**
+ * The names of the cluster readers (a ClusterRole and its binding each) an environment can render: OBI and the Alloy
+ * node agent (named after their namespaces), the Alloy cluster collector and kube-state-metrics. One list, so the
+ * components and the Argo CD project that must permit them by name (constructs/argocd) agree.
+ */
+export function clusterReaderNames(env: Environment): { obi: string; alloyNode: string; alloyCluster: string; kubeStateMetrics: string } {
+  return {
+    obi: env.namespaces.obi,
+    alloyNode: env.namespaces.alloyNode,
+    alloyCluster: `${env.namespaces.alloy}-cluster`,
+    kubeStateMetrics: `${env.namespacePrefix}-kube-state-metrics`,
+  };
+}
+
 export function clusterReader(
   ctx: ComponentContext,
   id: WorkloadIdentity,

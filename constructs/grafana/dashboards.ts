@@ -1,6 +1,7 @@
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Environment } from '../../environments';
 import { BURN_RATE_ALERTS, OBI_HTTP_SERVER, SLO_RECORDS } from '../slo';
+import { LOG_LABELS } from '../alloy/collection';
 import { VariableLabels, dashboard, dashboardOnce, logs, lokiTimeseries, row, stat, table, timeseries, traceSearch } from './panels';
 
 /** Fixed dashboard UIDs (links and bookmarks survive re-provisioning). */
@@ -95,14 +96,14 @@ function obiOverview(): Dashboard {
       ),
     )
     .withPanel(
-      logs('Error logs', 'Log lines containing "error" from the selected services; the TraceID field links to Tempo.', '{k8s_namespace_name=~"$namespace", service_name=~"$service"} |~ "(?i)error"', 12),
+      logs('Error logs', 'Log lines containing "error" from the selected services; the TraceID field links to Tempo.', `{${LOG_LABELS.namespace}=~"$namespace", ${LOG_LABELS.service}=~"$service"} |~ "(?i)error"`, 12),
     )
     .build();
 }
 
 function alloyPipeline(): Dashboard {
   const sel = PLATFORM;
-  return dashboard(DASHBOARD_UIDS.alloy, 'Alloy Pipeline', 'Spans through the Alloy receivers, tail sampling and exporters; metrics remote-write lag and WAL.', platformVars('otelcol_receiver_accepted_spans_total'))
+  return dashboard(DASHBOARD_UIDS.alloy, 'Alloy Pipeline', 'Spans through the Alloy receivers, tail sampling and exporters; metrics remote-write lag and WAL; logs written to Loki.', platformVars('alloy_build_info'))
     .withRow(row('Spans in and out'))
     .withPanel(timeseries('Spans received', 'Spans accepted by otelcol.receiver.* components.', 'short', [{ expr: `sum by (job) (rate(otelcol_receiver_accepted_spans_total{${sel}}${RATE}))`, legend: '{{job}}' }], 8))
     .withPanel(timeseries('Spans refused', 'Spans the receivers could not push into the pipeline (back-pressure, memory limiter).', 'short', [{ expr: `sum by (job) (rate(otelcol_receiver_refused_spans_total{${sel}}${RATE}))`, legend: '{{job}}' }], 8))
@@ -111,6 +112,18 @@ function alloyPipeline(): Dashboard {
         { expr: `sum by (job) (rate(otelcol_exporter_sent_spans_total{${sel}}${RATE}))`, legend: 'sent {{job}}' },
         { expr: `sum by (job) (rate(otelcol_exporter_send_failed_spans_total{${sel}}${RATE}))`, legend: 'failed {{job}}' },
       ], 8),
+    )
+    .withRow(row('Load balancing to the sampling gateways'))
+    .withPanel(
+      timeseries('Gateway backends', 'Sampling gateways each node agent routes to (DNS of the ready-only headless Service); a dip is a rollout.', 'short', [
+        { expr: `min by (job) (otelcol_loadbalancer_num_backends{${sel}})`, legend: 'min {{job}}' },
+        { expr: `max by (job) (otelcol_loadbalancer_num_backends{${sel}})`, legend: 'max {{job}}' },
+      ], 12),
+    )
+    .withPanel(
+      timeseries('Exporter queue fill', 'Sending-queue use of the trace exporters (load balancing, Tempo): near 1 means spans are about to be dropped.', 'percentunit', [
+        { expr: `max by (job) (otelcol_exporter_queue_size{${sel}, data_type="traces"} / clamp_min(otelcol_exporter_queue_capacity{${sel}, data_type="traces"}, 1))`, legend: '{{job}}' },
+      ], 12),
     )
     .withRow(row('Tail sampling'))
     .withPanel(
@@ -149,6 +162,18 @@ function alloyPipeline(): Dashboard {
         { expr: `sum by (job) (prometheus_remote_write_wal_storage_active_series{${sel}})`, legend: 'active series {{job}}' },
         { expr: `sum by (job) (rate(prometheus_remote_write_wal_samples_appended_total{${sel}}${RATE}))`, legend: 'samples appended/s {{job}}' },
       ], 8),
+    )
+    .withRow(row('Logs to Loki'))
+    .withPanel(
+      timeseries('Log entries sent / dropped', 'Entries loki.write sent to Loki and entries it dropped after retries (pod, node and OTLP logs, events).', 'short', [
+        { expr: `sum by (job) (rate(loki_write_sent_entries_total{${sel}}${RATE}))`, legend: 'sent {{job}}' },
+        { expr: `sum by (job) (rate(loki_write_dropped_entries_total{${sel}}${RATE}))`, legend: 'dropped {{job}}' },
+      ], 12),
+    )
+    .withPanel(
+      timeseries('Pod-log files tailed', 'Files each node agent tails under /var/log/pods; their read positions survive a restart (ADR 0004).', 'short', [
+        { expr: `sum by (pod) (loki_source_file_files_active_total{${sel}})`, legend: '{{pod}}' },
+      ], 12),
     )
     .build();
 }

@@ -1,4 +1,5 @@
 import { Environment } from '../../environments';
+import { LOG_LABELS, TRACE_ID_METADATA } from '../alloy/collection';
 import { Endpoints, url } from '../endpoints';
 import { globalRegions } from '../multi-region';
 import { VERSIONS } from '../versions';
@@ -38,10 +39,24 @@ export const TRACES_TO_METRICS_QUERIES: readonly { name: string; query: string }
   { name: 'p95 latency', query: 'histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{$__tags}[5m])))' },
 ];
 
-/** Span attribute → metric / log label mapping of the correlations (OBI resource attributes, Prometheus names). */
-const SPAN_TAGS = [
+/**
+ * Span attribute → metric label of the traces-to-metrics links: OBI reports `service.name` and `k8s.namespace.name`
+ * as data-point attributes too (pkg/export/attributes/attr_defs.go), which otelcol.exporter.prometheus turns into
+ * `service_name` and `k8s_namespace_name`.
+ */
+export const TRACES_TO_METRICS_TAGS = [
   { key: 'service.name', value: 'service_name' },
   { key: 'k8s.namespace.name', value: 'k8s_namespace_name' },
+];
+
+/**
+ * Span attribute → Loki stream label of "Logs for this span": the labels the Alloy log pipeline sets on application
+ * logs (pod logs and OTLP logs, constructs/alloy/collection.ts LOG_LABELS). test/grafana/correlation-contract checks
+ * both sides from the rendered objects.
+ */
+export const TRACES_TO_LOGS_TAGS = [
+  { key: 'service.name', value: LOG_LABELS.service },
+  { key: 'k8s.namespace.name', value: LOG_LABELS.namespace },
 ];
 
 /** Major.minor.patch of Mimir's Prometheus-compatible API, as Grafana's `prometheusVersion` expects. */
@@ -112,7 +127,7 @@ export function datasourcesFile(env: Environment, ep: Endpoints): Record<string,
         datasourceUid: p.lokiUid,
         spanStartTimeShift: '-2s',
         spanEndTimeShift: '2s',
-        tags: SPAN_TAGS,
+        tags: TRACES_TO_LOGS_TAGS,
         filterByTraceID: true,
         filterBySpanID: false,
         customQuery: false,
@@ -121,7 +136,7 @@ export function datasourcesFile(env: Environment, ep: Endpoints): Record<string,
         datasourceUid: DATASOURCE_UIDS.mimir,
         spanStartTimeShift: '-2m',
         spanEndTimeShift: '2m',
-        tags: SPAN_TAGS,
+        tags: TRACES_TO_METRICS_TAGS,
         queries: TRACES_TO_METRICS_QUERIES.map((q) => ({ name: q.name, query: escapeProvisioning(q.query) })),
       },
       serviceMap: { datasourceUid: DATASOURCE_UIDS.mimir },
@@ -145,9 +160,9 @@ export function datasourcesFile(env: Environment, ep: Endpoints): Record<string,
       derivedFields: [
         {
           name: 'TraceID',
-          // OBI/OTLP logs carry the trace ID as structured metadata `trace_id`.
+          // The log pipeline lifts the trace ID of a line into structured metadata (TRACE_ID_METADATA).
           matcherType: 'label',
-          matcherRegex: 'trace_id',
+          matcherRegex: TRACE_ID_METADATA,
           datasourceUid: p.tempoUid,
           url: escapeProvisioning('${__value.raw}'),
           urlDisplayLabel: 'View trace',

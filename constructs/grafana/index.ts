@@ -19,6 +19,7 @@ import { Endpoints } from '../endpoints';
 import { imageOf } from '../versions';
 import { buildDashboards } from './dashboards';
 import { experimentDashboards } from './experiments';
+import { collectionDashboards } from './kubernetes';
 import { datasourcesFile } from './datasources';
 
 /** Grafana's uid/gid in the official image. */
@@ -73,11 +74,12 @@ export function dashboardProvidersFile(): Record<string, unknown> {
 }
 
 /**
- * Dashboard JSON files, one ConfigMap each (so none nears the 1 MiB object limit): the six platform dashboards plus
- * those of the experiments the environment switches on (`constructs/grafana/experiments.ts`).
+ * Dashboard JSON files, one ConfigMap each (so none nears the 1 MiB object limit): the six platform dashboards, the
+ * Kubernetes dashboard of the collection features (`kubernetes.ts`) and those of the experiments the environment
+ * switches on (`experiments.ts`).
  */
 export function dashboardFiles(env: Environment): Record<string, { file: string; json: string }> {
-  const dashboards = { ...buildDashboards(env), ...experimentDashboards(env) };
+  const dashboards = { ...buildDashboards(env), ...collectionDashboards(env), ...experimentDashboards(env) };
   const out: Record<string, { file: string; json: string }> = {};
   for (const [key, d] of Object.entries(dashboards)) {
     out[key] = { file: `${d.uid}.json`, json: dashboardJson(d) };

@@ -1,5 +1,6 @@
 import { Environment, PlatformComponent } from '../../environments';
-import { platformScrapeTargets } from '../alloy/pipeline';
+import { KUBE_DNS_METRICS_PORT, platformScrapeTargets } from '../alloy/collection';
+import { hasTraces, nodeAgentWritesLogs, receivesOtlp, runsClusterCollector, runsGateway } from '../alloy/pipeline';
 import { Endpoint, PORTS, endpoints, httpsPort, objectStoragePort } from '../endpoints';
 import { CANARY_DEMO_ACCESS_LABEL, DEMO } from '../experiments/canary';
 import { notificationPorts } from '../mimir/alertmanager';
@@ -18,7 +19,12 @@ export type FlowTarget =
   /** Cluster DNS. */
   | { readonly kind: 'dns' }
   /** Outside the pod network (API server, kubelets, object storage, Kafka): addresses are not known at render time. */
-  | { readonly kind: 'external'; readonly what: string; readonly ports: readonly number[] };
+  | { readonly kind: 'external'; readonly what: string; readonly ports: readonly number[] }
+  /**
+   * Pods of any namespace, on any port: scrape targets that applications declare themselves (annotations,
+   * ServiceMonitors, PodMonitors), whose namespaces and ports are not known at render time.
+   */
+  | { readonly kind: 'cluster-pods'; readonly what: string };
 
 export type FlowSource =
   | { readonly kind: 'namespace'; readonly namespace: string }
@@ -27,7 +33,9 @@ export type FlowSource =
   /** Namespaces the operator labels `mop.dev/grafana-access: "true"` (an ingress controller, a bastion). */
   | { readonly kind: 'labelled-namespaces'; readonly label: string }
   /** The Kubernetes API server calling an admission webhook, from control-plane addresses not known at render time. */
-  | { readonly kind: 'api-server' };
+  | { readonly kind: 'api-server' }
+  /** Pods of every namespace (applications sending their telemetry to the node agent of their node). */
+  | { readonly kind: 'all-namespaces'; readonly what: string };
 
 export interface Flow {
   readonly id: string;
@@ -76,19 +84,28 @@ export function flows(env: Environment): Flow[] {
     add({ id: 'obi-otlp-http', from: obiSource, to: svc(e.alloyNodeOtlpHttp), purpose: "OBI exports over OTLP/HTTP to its node's Alloy agent" });
   }
   if (runs('alloy')) {
-    if (tiered) {
-      add({ id: 'alloy-traces-to-gateway', from: ns(n.alloyNode), to: svc(e.alloyGatewayOtlp), purpose: 'node agents route spans by trace ID to the sampling gateway' });
-      add({ id: 'alloy-gateway-cluster', from: ns(n.alloy), to: { kind: 'namespace', namespace: n.alloy, ports: [PORTS.alloyHttp] }, purpose: 'gateway peers form an Alloy cluster' });
+    const gateway = runsGateway(env);
+    const collector = runsClusterCollector(env);
+    if (env.collection.applicationObservability && receivesOtlp(env)) {
+      const apps: FlowSource = { kind: 'all-namespaces', what: 'application pods' };
+      const receivers = [e.alloyNodeOtlpGrpc, e.alloyNodeOtlpHttp, ...(hasTraces(env) ? [e.alloyNodeZipkin, e.alloyNodeJaegerGrpc, e.alloyNodeJaegerHttp] : [])];
+      for (const r of receivers) add({ id: `apps-${r.portName}`, from: apps, to: svc(r), purpose: "applications send telemetry to the Alloy agent on their node (OTLP, Zipkin, Jaeger)" });
     }
-    add({ id: 'alloy-traces-to-tempo', from: ns(traceWriter), to: svc(e.tempoOtlpGrpc), purpose: 'sampled traces to Tempo over OTLP' });
-    for (const from of tiered ? [n.alloyNode, n.alloy] : [n.alloyNode]) {
+    if (gateway) add({ id: 'alloy-traces-to-gateway', from: ns(n.alloyNode), to: svc(e.alloyGatewayOtlp), purpose: 'node agents route spans by trace ID to the sampling gateway' });
+    if (gateway || collector) {
+      add({ id: 'alloy-gateway-cluster', from: ns(n.alloy), to: { kind: 'namespace', namespace: n.alloy, ports: [PORTS.alloyHttp] }, purpose: 'gateway and cluster-collector peers form their Alloy clusters' });
+    }
+    if (hasTraces(env)) add({ id: 'alloy-traces-to-tempo', from: ns(traceWriter), to: svc(e.tempoOtlpGrpcPods), purpose: 'sampled traces to every Tempo distributor over OTLP (gRPC round robin)' });
+    for (const from of gateway || collector ? [n.alloyNode, n.alloy] : [n.alloyNode]) {
       add({ id: `${from === n.alloy ? 'gateway' : 'node'}-metrics-to-mimir`, from: ns(from), to: to(e.mimirPush, 'the global Mimir'), purpose: 'metrics to Mimir by remote write' });
     }
-    add({ id: 'node-logs-to-loki', from: ns(n.alloyNode), to: svc(e.lokiPush), purpose: 'pod logs to Loki' });
+    if (nodeAgentWritesLogs(env, e)) add({ id: 'node-logs-to-loki', from: ns(n.alloyNode), to: to(e.lokiPush, 'the Loki of the first region'), purpose: 'pod, node and OTLP logs to Loki' });
+    if (collector && env.collection.clusterEvents) {
+      add({ id: 'cluster-logs-to-loki', from: ns(n.alloy), to: to(e.lokiPush, 'the Loki of the first region'), purpose: 'Kubernetes events to Loki' });
+    }
   }
-  if (runs('tempo')) {
-    add({ id: 'tempo-generator-to-mimir', from: ns(n.tempo), to: to(e.mimirPush, 'the global Mimir'), purpose: "Tempo's metrics-generator writes service graphs and span metrics to Mimir" });
-  }
+  // Tempo writes nothing to Mimir: its metrics-generator runs no processors (Alloy derives span metrics and service
+  // graphs, ADR 0011).
 
   if (runs('grafana')) {
     add({ id: 'grafana-to-mimir', from: ns(n.grafana), to: svc(e.mimirQuery), purpose: 'Grafana queries metrics' });
@@ -115,6 +132,7 @@ export function flows(env: Environment): Flow[] {
   if (env.multiRegion?.role === 'regional') {
     add({ id: 'global-grafana-to-tempo', from: crossRegion, to: svc(e.tempoQuery), purpose: 'the global Grafana queries this region’s traces' });
     add({ id: 'global-grafana-to-loki', from: crossRegion, to: svc(e.lokiQuery), purpose: 'the global Grafana queries this region’s logs' });
+    add({ id: 'global-alloy-logs-to-loki', from: crossRegion, to: svc(e.lokiPush), purpose: 'the global cluster’s Alloy writes its own logs to the first region’s Loki' });
   }
 
   const storePorts: Record<string, number[]> = {
@@ -127,21 +145,36 @@ export function flows(env: Environment): Flow[] {
   }
 
   if (runs('alloy')) {
-    // Self-monitoring: the node agent scrapes the platform's own pods on its node.
-    // The gateway namespace has pods only when tiered.
-    for (const { namespace: target, port } of platformScrapeTargets(env).filter((t) => tiered || t.namespace !== n.alloy)) {
+    // Self-monitoring: the node agent scrapes the stores' and Grafana's pods on its node (Alloy reports itself).
+    for (const { namespace: target, port } of platformScrapeTargets(env)) {
       add({ id: `scrape-${target}`, from: ns(n.alloyNode), to: { kind: 'namespace', namespace: target, ports: [port] }, purpose: 'the node agent scrapes the platform’s own metrics' });
     }
-    if (env.instrumentation.networkMetrics) {
-      add({ id: 'node-agent-scrapes-node', from: ns(n.alloyNode), to: { kind: 'external', what: 'kubelet, cAdvisor, and OBI and ebpf_exporter in the host network', ports: [10250, PORTS.obiMetrics, PORTS.ebpfExporter] }, purpose: 'node-level metrics' });
-    } else {
-      add({ id: 'node-agent-scrapes-node', from: ns(n.alloyNode), to: { kind: 'external', what: 'kubelet and cAdvisor', ports: [10250] }, purpose: 'node-level metrics' });
-      if (runs('obi')) add({ id: 'scrape-obi', from: ns(n.alloyNode), to: { kind: 'namespace', namespace: n.obi, ports: [PORTS.obiMetrics, PORTS.ebpfExporter] }, purpose: 'OBI and ebpf_exporter metrics' });
+    const hostPorts = [
+      ...(env.collection.kubelet ? [PORTS.kubelet] : []),
+      ...(env.collection.nodeExporter ? [PORTS.nodeExporter] : []),
+      ...(runs('obi') && env.instrumentation.networkMetrics ? [PORTS.obiMetrics, PORTS.ebpfExporter] : []),
+    ];
+    if (hostPorts.length) {
+      add({ id: 'node-agent-scrapes-node', from: ns(n.alloyNode), to: { kind: 'external', what: 'kubelet, node-exporter, and OBI and ebpf_exporter in the host network', ports: hostPorts }, purpose: 'node-level metrics' });
+    }
+    if (runs('obi') && !env.instrumentation.networkMetrics) {
+      add({ id: 'scrape-obi', from: ns(n.alloyNode), to: { kind: 'namespace', namespace: n.obi, ports: [PORTS.obiMetrics, PORTS.ebpfExporter] }, purpose: 'OBI and ebpf_exporter metrics' });
+    }
+    // The cluster-wide sources: in the cluster collector when tiered, in the node agent when combined.
+    const scraper = env.pipeline === 'tiered' ? n.alloy : n.alloyNode;
+    const c = env.collection;
+    if (c.kubeStateMetrics) add({ id: 'scrape-kube-state-metrics', from: ns(scraper), to: svc(e.kubeStateMetrics), purpose: 'kube-state-metrics' });
+    if (c.controlPlane) {
+      add({ id: 'scrape-kube-dns', from: ns(scraper), to: { kind: 'namespace', namespace: 'kube-system', ports: [KUBE_DNS_METRICS_PORT] }, purpose: 'CoreDNS metrics' });
+    }
+    if (c.annotationAutodiscovery || c.prometheusOperatorObjects) {
+      add({ id: 'scrape-applications', from: ns(scraper), to: { kind: 'cluster-pods', what: 'annotated pods, ServiceMonitor and PodMonitor targets' }, purpose: 'application metrics at the ports the applications declare' });
     }
   }
 
-  // The gateway finds its peers by DNS and needs no API access.
-  const apiClients = [...(runs('obi') ? [n.obi] : []), ...(runs('alloy') ? [n.alloyNode] : [])];
+  // The gateway finds its peers by DNS and needs no API access; the cluster collector and kube-state-metrics do.
+  const alloyNamespaceReadsApi = runs('alloy') && (runsClusterCollector(env) || env.collection.kubeStateMetrics);
+  const apiClients = [...(runs('obi') ? [n.obi] : []), ...(runs('alloy') ? [n.alloyNode] : []), ...(alloyNamespaceReadsApi ? [n.alloy] : [])];
   for (const client of apiClients) {
     add({ id: `${client}-to-apiserver`, from: ns(client), to: { kind: 'external', what: 'Kubernetes API server', ports: [443, 6443] }, purpose: 'Kubernetes discovery and metadata' });
   }

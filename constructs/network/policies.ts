@@ -14,6 +14,8 @@ interface ResolvedTarget {
   readonly namespace?: string;
   readonly podSelector?: Record<string, string>;
   readonly ports: readonly { port: number; protocol: 'TCP' | 'UDP' }[];
+  /** Every pod of every namespace, on every port (no `ports` in the rule). */
+  readonly anyPod?: true;
 }
 
 interface PodTemplateLike {
@@ -52,6 +54,8 @@ function resolveTarget(objects: readonly KubeObject[], to: FlowTarget): Resolved
       return { name: 'kube-dns', namespace: 'kube-system', podSelector: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
     case 'external':
       return { name: 'external', ports: to.ports.map((port) => ({ port, protocol: 'TCP' as const })) };
+    case 'cluster-pods':
+      return { name: 'cluster-pods', ports: [], anyPod: true };
   }
 }
 
@@ -65,6 +69,8 @@ function peerOf(from: FlowSource): k8s.NetworkPolicyPeer[] | undefined {
     case 'api-server':
       // Node and control-plane addresses are not known at render time: accept any source, on the listed ports only.
       return [{ ipBlock: { cidr: ANYWHERE } }];
+    case 'all-namespaces':
+      return [{ namespaceSelector: {} }];
   }
 }
 
@@ -105,12 +111,15 @@ export function networkPolicies(chart: Chart, env: Environment, objects: readonl
     }
     // Egress is restricted only in MOP's namespaces; other namespaces (the Rollouts controller) keep their own rules.
     if (flow.from.kind === 'namespace' && platformNamespaces.includes(flow.from.namespace)) {
-      const to: k8s.NetworkPolicyPeer[] = target.namespace
-        ? [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: target.namespace } }, podSelector: { matchLabels: target.podSelector } }]
-        : [{ ipBlock: { cidr: ANYWHERE } }];
+      const to: k8s.NetworkPolicyPeer[] = target.anyPod
+        ? [{ namespaceSelector: {} }]
+        : target.namespace
+          ? [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: target.namespace } }, podSelector: { matchLabels: target.podSelector } }]
+          : [{ ipBlock: { cidr: ANYWHERE } }];
       const group = egress.get(flow.from.namespace) ?? { ids: [], rules: [] };
       group.ids.push(flow.id);
-      group.rules.push({ to, ports: policyPorts(target) });
+      // No `ports`: every port (NetworkPolicyEgressRule); only the cluster-pods target leaves them open.
+      group.rules.push(target.anyPod ? { to } : { to, ports: policyPorts(target) });
       egress.set(flow.from.namespace, group);
     }
     if (target.namespace && platformNamespaces.includes(target.namespace)) {
@@ -141,14 +150,20 @@ export function networkPolicies(chart: Chart, env: Environment, objects: readonl
 
 /** `docs/network-flows.md`, generated on synth from the same graph. */
 export function networkFlowsMarkdown(plans: readonly { env: Environment; plan: NetworkPlan }[]): string {
-  const describeSource = (f: FlowSource) =>
-    f.kind === 'namespace'
-      ? `\`${f.namespace}\``
-      : f.kind === 'host-network'
-        ? `${f.what} (node addresses)`
-        : f.kind === 'api-server'
-          ? 'the Kubernetes API server (control-plane addresses)'
-          : `namespaces labelled \`${f.label}: "true"\``;
+  const describeSource = (f: FlowSource) => {
+    switch (f.kind) {
+      case 'namespace':
+        return `\`${f.namespace}\``;
+      case 'host-network':
+        return `${f.what} (node addresses)`;
+      case 'api-server':
+        return 'the Kubernetes API server (control-plane addresses)';
+      case 'all-namespaces':
+        return `${f.what} in any namespace`;
+      case 'labelled-namespaces':
+        return `namespaces labelled \`${f.label}: "true"\``;
+    }
+  };
   const describeTarget = (t: FlowTarget) => {
     switch (t.kind) {
       case 'service':
@@ -159,6 +174,8 @@ export function networkFlowsMarkdown(plans: readonly { env: Environment; plan: N
         return 'kube-dns in `kube-system`, port 53 UDP/TCP';
       case 'external':
         return `${t.what}, ports ${t.ports.join(', ')}`;
+      case 'cluster-pods':
+        return `${t.what}: pods in any namespace, any port`;
     }
   };
   const lines = [

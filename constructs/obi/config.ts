@@ -52,9 +52,12 @@ export function contextPropagation(env: Environment): 'headers' | 'disabled' {
   return env.instrumentation.networkMetrics ? 'headers' : 'disabled';
 }
 
-/** The metric groups OBI exports. */
+/**
+ * The metric groups OBI exports. Not `application_service_graph`: Alloy's servicegraph connector is the one producer
+ * of `traces_service_graph_*` (from every span, before tail sampling), so the service map never double-counts.
+ */
 export function metricFeatures(env: Environment): string[] {
-  const features = ['application', 'application_service_graph'];
+  const features = ['application'];
   if (env.instrumentation.networkMetrics) {
     features.push('network', 'stats_tcp_rtt', 'stats_tcp_failed_connections', 'stats_tcp_retransmits');
   }

@@ -13,6 +13,7 @@ import {
   WorkloadIdentity,
   checksumAnnotation,
   clusterReader,
+  clusterReaderNames,
   container,
   daemonSet,
   goMemLimit,
@@ -91,6 +92,22 @@ function exporterSecurityContext(): k8s.SecurityContext {
   };
 }
 
+/**
+ * The PriorityClass of MOP's node agents (OBI, ebpf_exporter, the Alloy node agent, node-exporter), rendered once
+ * into the platform chart by whichever component needs it first.
+ */
+export function nodePriorityClass(ctx: ComponentContext): void {
+  const id = `PriorityClass-${NODE_PRIORITY_CLASS.name}`;
+  if (ctx.platformChart.node.tryFindChild(id)) return;
+  new k8s.KubePriorityClass(ctx.platformChart, id, {
+    metadata: { name: NODE_PRIORITY_CLASS.name, labels: platformLabels(ctx.env, 'priority-class') },
+    value: NODE_PRIORITY_CLASS.value,
+    globalDefault: false,
+    preemptionPolicy: 'PreemptLowerPriority',
+    description: 'MOP node agents (OBI, ebpf_exporter, Alloy, node-exporter): scheduled on every node, before application pods.',
+  });
+}
+
 export const obi: ComponentDefinition = {
   name: 'obi',
   build(ctx) {
@@ -102,18 +119,12 @@ export const obi: ComponentDefinition = {
     const network = env.instrumentation.networkMetrics;
 
     serviceAccount(ctx, id, OBI_NAME, ns);
-    clusterReader(ctx, id, ns, { name: OBI_NAME, namespace: ns }, [
+    clusterReader(ctx, id, clusterReaderNames(ctx.env).obi, { name: OBI_NAME, namespace: ns }, [
       { apiGroups: [''], resources: ['pods', 'services', 'nodes'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['list', 'watch'] },
     ]);
 
-    new k8s.KubePriorityClass(ctx.platformChart, `PriorityClass-${NODE_PRIORITY_CLASS.name}`, {
-      metadata: { name: NODE_PRIORITY_CLASS.name, labels: platformLabels(env, 'priority-class') },
-      value: NODE_PRIORITY_CLASS.value,
-      globalDefault: false,
-      preemptionPolicy: 'PreemptLowerPriority',
-      description: 'MOP node agents (OBI, ebpf_exporter): scheduled on every node, before application pods.',
-    });
+    nodePriorityClass(ctx);
 
     const config = new ConfigFiles(ctx, {
       id,

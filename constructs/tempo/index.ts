@@ -12,9 +12,6 @@ const DATA = '/var/tempo';
 
 type Obj = Record<string, unknown>;
 
-/** Service graphs and span metrics (with exemplars); processors are off by default. */
-const PROCESSORS = ['service-graphs', 'span-metrics'];
-
 /**
  * The non-zero `overrides.defaults` of Tempo 3.0.3 (docs/sources/tempo/configuration/manifest.md @v3.0.3). A tenant's
  * block in the overrides file is not merged with `defaults` field by field (configuration/_index.md, "Tenant-specific
@@ -29,7 +26,7 @@ export const TEMPO_OVERRIDE_DEFAULTS = {
 
 /**
  * The per-tenant overrides file (`overrides.per_tenant_override_config`, re-read every `per_tenant_override_period`,
- * 10s): the tenant's retention, its processors and its ingestion limit. `rate_strategy` is `local`, so the limit is
+ * 10s): the tenant's retention and its ingestion limit. `rate_strategy` is `local`, so the limit is
  * per distributor: at least the default, or 1.5 × the tenant's bytes per second spread over the distributors.
  */
 export function tempoRuntimeConfig(env: Environment): Obj {
@@ -42,7 +39,7 @@ export function tempoRuntimeConfig(env: Environment): Obj {
       [env.tenant]: {
         ingestion: { ...d.ingestion, rate_limit_bytes: perDistributor, burst_size_bytes: Math.max(d.ingestion.burst_size_bytes, perDistributor) },
         read: d.read,
-        metrics_generator: { ...d.metrics_generator, processors: PROCESSORS },
+        metrics_generator: d.metrics_generator,
         global: d.global,
         compaction: { block_retention: toGoDuration(env.retention.traces) },
       },
@@ -71,8 +68,10 @@ function shared(env: Environment, mimirPushUrl: string): Obj {
         remote_write: [{ url: mimirPushUrl, send_exemplars: true }],
       },
     },
-    // Other tenants get the processors too; the tenant's limits and retention are in the overrides file.
-    overrides: { defaults: { metrics_generator: { processors: PROCESSORS } }, per_tenant_override_config: runtimeConfigPath('tempo') },
+    // No metrics-generator processors (they are off by default): Alloy derives service graphs and span metrics from
+    // every span before tail sampling, so `traces_service_graph_*` and `traces_spanmetrics_*` have exactly one
+    // producer (docs/alloy.md, ADR 0011). The tenant's limits and retention are in the overrides file.
+    overrides: { per_tenant_override_config: runtimeConfigPath('tempo') },
     memberlist: { cluster_label: clusterLabel(env, 'tempo'), join_members: [gossipJoin(env, 'tempo')], bind_port: PORTS.gossip },
   };
 }
@@ -160,7 +159,8 @@ export const tempo: ComponentDefinition = {
     // kafka.partitions covers one partition per ingester or live-store of a zone: checked at validation (environments/validate.ts).
     const kafka = kafkaEnv(env);
 
-    storeComponent(ctx, { ...common, component: 'distributor', kind: 'Deployment', ...s.distributor, args: target('distributor'), env: kafka, extraPorts: OTLP_PORTS, gossip: true, terminationGracePeriodSeconds: 60, pdb: true });
+    // `headless`: the Alloy exporters resolve every distributor and balance gRPC requests across them (endpoints.ts).
+    storeComponent(ctx, { ...common, component: 'distributor', kind: 'Deployment', ...s.distributor, args: target('distributor'), env: kafka, extraPorts: OTLP_PORTS, gossip: true, terminationGracePeriodSeconds: 60, headless: true, pdb: true });
     storeComponent(ctx, {
       ...common,
       component: 'live-store',

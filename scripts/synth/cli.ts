@@ -27,10 +27,11 @@ const KNOWN = '--outdir DIR, --check, --list, --allow-destructive, --quiet (-q),
 export const USAGE = `Usage: npm run synth -- [options] [environment ...]
 
 Validates every environment in environments/index.ts and renders those named (all when none is named) into
-dist/<env>/, replacing dist/ as one transaction; docs/network-flows.md is rewritten when all are rendered.
+dist/<env>/, replacing dist/ as one transaction; docs/network-flows.md and docs/prerequisites.md are rewritten
+when all are rendered.
 
 Options:
-  --outdir DIR          render into DIR instead of dist/; the network-flows document goes to DIR/network-flows.md
+  --outdir DIR          render into DIR instead of dist/; the generated documents go to DIR too
                         (under cdk8s synth, the CDK8S_OUTDIR it sets is used the same way)
   --check               render in memory and compare with dist/ (or DIR); exit 1 with the files added, removed and
                         changed per environment when they differ. Writes nothing.

@@ -1,133 +1,50 @@
 /**
- * The Alloy topology (issue #4): the rendered configs parse, use only components of the pinned version at the
- * stability level the process runs with, reference only components they define, point only at Services rendered
- * in the same environment, and follow the environment's sampling config.
+ * The Alloy pipeline (issues #4, #18) in every environment of `environments/index.ts`: the rendered configs parse;
+ * every component exists in Alloy v1.18.1 at the stability level the process starts with, and every argument and
+ * block it uses is on the component's reference page (alloy-reference-v1.18.1.ts); no component is dead; every
+ * address is a Service rendered in the same environment; traces, logs and metrics take the documented paths; the
+ * node agent keeps its state on the node; the workloads, Services and RBAC follow the collection features.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EnvironmentInput, loadEnvironment } from '../../environments';
+import { parse } from 'yaml';
+import { ENVIRONMENTS, Environment, EnvironmentInput, loadEnvironment } from '../../environments';
 import { dev } from '../../environments/dev';
 import { production } from '../../environments/production';
 import { staging } from '../../environments/staging';
-import { PRODUCTION_MULTI_REGION_ENVIRONMENTS } from '../../environments/multi-region';
-import { KubeObject, renderEnvironment } from '../../constructs/render';
-import { PORTS, endpoints } from '../../constructs/endpoints';
-import { GATEWAY_NAME, NODE_AGENT_NAME, STABILITY_LEVEL } from '../../constructs/alloy';
-import { PATHS, gatewayReplicas, latencyBuckets, numTraces, platformScrapeTargets, spansPerSecondPerSampler } from '../../constructs/alloy/pipeline';
-import { AstExpr, AstFile, AstStmt, parseAlloy, stringValue } from '../alloy/parser';
+import { KubeObject, RenderedEnvironment, renderEnvironment } from '../../constructs/render';
+import { PORTS, endpoints, hostPort } from '../../constructs/endpoints';
+import { CLUSTER_COLLECTOR_NAME, GATEWAY_NAME, NODE_AGENT_NAME, STABILITY_LEVEL, nodeStateHostPath } from '../../constructs/alloy';
+import { JOBS, PATHS, TRACE_ID_REGEX, platformScrapeTargets } from '../../constructs/alloy/collection';
+import { gatewayReplicas, hasTraces, latencyBuckets, lbQueueSpans, maxSpansPerBatch, numTraces, runsClusterCollector, runsGateway, spansPerSecondPerSampler } from '../../constructs/alloy/pipeline';
+import { KSM_NAME, KSM_RESOURCES } from '../../constructs/kube-state-metrics';
+import { NODE_EXPORTER_NAME } from '../../constructs/node-exporter';
+import { VERSIONS } from '../../constructs/versions';
+import { Config, Signal, attrValue, blocksNamed, childBlocks, deadComponents, literal, logStreams, readConfig, references, referenceViolations, strings, target } from '../support/alloy-graph';
+import { restrictedViolations } from '../support/pod-security';
+import { allObjects, renderedEnvironments } from '../support/render';
 import { SHARED } from '../support/paths';
+import { ALLOY_COMPONENTS } from './alloy-reference-v1.18.1';
 
 type Obj = Record<string, any>;
 
-const ENVS: Record<string, EnvironmentInput> = {
-  dev,
-  staging,
-  production,
-  // A multi-region region: metrics to the global Mimir, traces and logs to its own Tempo and Loki.
-  ...Object.fromEntries(PRODUCTION_MULTI_REGION_ENVIRONMENTS.filter((e) => e.multiRegion?.role === 'regional').map((e) => [e.name, e])),
-};
-
-function render(input: EnvironmentInput) {
-  const env = loadEnvironment(input);
-  const rendered = renderEnvironment(env);
-  const all = [...rendered.objects.values()].flat() as KubeObject[];
-  const alloy = rendered.objects.get('alloy') as readonly KubeObject[];
-  const platform = rendered.objects.get('platform') as readonly KubeObject[];
-  const find = (list: readonly KubeObject[], kind: string, name: string): Obj | undefined =>
-    list.find((o) => o.kind === kind && o.metadata.name === name) as Obj | undefined;
-  const configs: Record<string, string> = {};
-  for (const name of [NODE_AGENT_NAME, GATEWAY_NAME]) {
-    const cm = find(alloy, 'ConfigMap', `${name}-config`);
-    if (cm) configs[name] = cm.data[PATHS.configFile];
-  }
-  return { env, all, alloy, platform, find, configs };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Walking the parsed config
-// ---------------------------------------------------------------------------------------------------------
-
-interface ComponentDef { name: string; label: string; body: readonly AstStmt[] }
-
-function components(file: AstFile): ComponentDef[] {
-  return file.body
-    .filter((s): s is Extract<AstStmt, { type: 'block' }> => s.type === 'block')
-    .map((b) => ({ name: b.name.join('.'), label: b.label ?? '', body: b.body }));
-}
-
-/** `a.b.c` of an identifier/access chain, or undefined for any other expression. */
-function chain(e: AstExpr): string[] | undefined {
-  if (e.type === 'ident') return [e.name];
-  if (e.type === 'access') {
-    const t = chain(e.target);
-    return t ? [...t, e.name] : undefined;
-  }
-  return undefined;
-}
-
-/** Every reference (identifier chain that is not a function callee) in a statement list. */
-function references(stmts: readonly AstStmt[]): string[][] {
-  const out: string[][] = [];
-  const expr = (e: AstExpr): void => {
-    const p = chain(e);
-    if (p) {
-      out.push(p);
-      return;
-    }
-    switch (e.type) {
-      case 'call': e.args.forEach(expr); return; // the callee is a function name (sys.env), not a reference
-      case 'index': expr(e.target); expr(e.index); return;
-      case 'unary': expr(e.operand); return;
-      case 'binary': expr(e.left); expr(e.right); return;
-      case 'paren': expr(e.inner); return;
-      case 'array': e.elements.forEach(expr); return;
-      case 'object': e.fields.forEach((f) => expr(f.value)); return;
-      default: return;
-    }
-  };
-  const walk = (ss: readonly AstStmt[]): void => {
-    for (const s of ss) {
-      if (s.type === 'attribute') expr(s.value);
-      else walk(s.body);
-    }
-  };
-  walk(stmts);
-  return out;
-}
-
-/** Every string attribute value named `name`, at any depth, with the block path it sits in. */
-function stringAttrs(stmts: readonly AstStmt[], name: string, where: string[] = []): { where: string[]; value: string }[] {
-  const out: { where: string[]; value: string }[] = [];
-  for (const s of stmts) {
-    if (s.type === 'attribute' && s.name === name && s.value.type === 'literal' && s.value.tok === 'STRING') {
-      out.push({ where, value: stringValue(s.value.text) });
-    } else if (s.type === 'block') {
-      out.push(...stringAttrs(s.body, name, [...where, s.name.join('.')]));
-    }
+/** The Alloy configs of an environment, by workload name. */
+function alloyConfigsOf(r: RenderedEnvironment): Record<string, Config> {
+  const out: Record<string, Config> = {};
+  for (const o of r.objects.get('alloy') ?? []) {
+    const m = /^(.*)-config$/.exec(o.metadata.name);
+    if (o.kind === 'ConfigMap' && m) out[m[1]] = readConfig((o as Obj).data[PATHS.configFile]);
   }
   return out;
 }
 
-function blocksNamed(stmts: readonly AstStmt[], name: string): Extract<AstStmt, { type: 'block' }>[] {
-  const out: Extract<AstStmt, { type: 'block' }>[] = [];
-  for (const s of stmts) {
-    if (s.type !== 'block') continue;
-    if (s.name.join('.') === name) out.push(s);
-    out.push(...blocksNamed(s.body, name));
-  }
-  return out;
-}
+const find = (objects: readonly KubeObject[], kind: string, name: string): Obj | undefined =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name) as Obj | undefined;
 
-function attrValue(stmts: readonly AstStmt[], name: string): AstExpr | undefined {
-  const a = stmts.find((s) => s.type === 'attribute' && s.name === name);
-  return a && a.type === 'attribute' ? a.value : undefined;
-}
-
-function literal(e: AstExpr | undefined): string | number | undefined {
-  if (!e || e.type !== 'literal') return undefined;
-  if (e.tok === 'STRING') return stringValue(e.text);
-  if (e.tok === 'NUMBER' || e.tok === 'FLOAT') return Number(e.text);
-  return undefined;
+/** The signals the environment has a store for (a receiver must pass each of them on). */
+function storedSignals(env: Environment): Signal[] {
+  const loki = env.components.includes('loki') || (env.multiRegion?.role === 'global' && !!env.multiRegion.regions[0]?.lokiPushUrl);
+  return ['metrics', ...(loki ? ['logs' as const] : []), ...(hasTraces(env) ? ['traces' as const] : [])];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -149,327 +66,568 @@ const ALLOWED: Record<string, string[]> = {
   experimental: ['generally-available', 'experimental_feature', 'public_preview', 'experimental'],
 };
 
-/** The experimental options of the GA components marked `experimental_feature` that MOP uses (their docs). */
+/** The experimental blocks of the GA components marked `experimental_feature` (their reference pages). */
 const EXPERIMENTAL_BLOCKS: Record<string, string[]> = {
   'loki.write': ['queue_config', 'wal'],
 };
 
-const SNAPSHOTTED = ['dev', 'staging', 'production', 'production-eu-west-1', 'production-us-east-1'];
+const rendered = renderedEnvironments().filter((r) => r.env.components.includes('alloy'));
 
-describe.each(Object.keys(ENVS))('Alloy pipeline in %s', (envName) => {
-  const r = render(ENVS[envName] as EnvironmentInput);
-  const e = endpoints(r.env);
-  const parsed = Object.entries(r.configs).map(([name, text]) => ({ name, text, ast: parseAlloy(text) }));
+describe.each(rendered.map((r) => [r.env.name, r] as const))('Alloy pipeline in %s', (_name, r) => {
+  const env = r.env;
+  const e = endpoints(env);
+  const all = allObjects(r);
+  const alloy = r.objects.get('alloy') as readonly KubeObject[];
+  const platform = r.objects.get('platform') as readonly KubeObject[];
+  const configs = alloyConfigsOf(r);
+  const parsed = Object.entries(configs);
+  const node = configs[NODE_AGENT_NAME] as Config;
 
-  test('renders the node agent everywhere and the gateway exactly in tiered environments', () => {
-    expect(Object.keys(r.configs).sort()).toEqual(
-      r.env.pipeline === 'tiered' ? [GATEWAY_NAME, NODE_AGENT_NAME].sort() : [NODE_AGENT_NAME],
-    );
-    expect(r.find(r.alloy, 'DaemonSet', NODE_AGENT_NAME)).toBeDefined();
-    expect(r.find(r.alloy, 'StatefulSet', GATEWAY_NAME) !== undefined).toBe(r.env.pipeline === 'tiered');
-  });
-
-  test('every rendered config parses', () => {
-    for (const p of parsed) expect(p.ast.body.length).toBeGreaterThan(0);
+  test('the node agent everywhere, the gateway where traces are tiered, the cluster collector where sources are tiered', () => {
+    const expected = [NODE_AGENT_NAME, ...(runsGateway(env) ? [GATEWAY_NAME] : []), ...(runsClusterCollector(env) ? [CLUSTER_COLLECTOR_NAME] : [])];
+    expect(Object.keys(configs).sort()).toEqual(expected.sort());
+    expect(find(alloy, 'DaemonSet', NODE_AGENT_NAME)).toBeDefined();
+    expect(find(alloy, 'StatefulSet', GATEWAY_NAME) !== undefined).toBe(runsGateway(env));
+    expect(find(alloy, 'StatefulSet', CLUSTER_COLLECTOR_NAME) !== undefined).toBe(runsClusterCollector(env));
   });
 
   test('every component exists in Alloy v1.18.1 at a stability level the process starts with', () => {
-    const args: string[] = r.alloy
-      .filter((o) => o.kind === 'DaemonSet' || o.kind === 'StatefulSet')
+    const args: string[] = alloy
+      .filter((o) => (o.kind === 'DaemonSet' || o.kind === 'StatefulSet') && (o as Obj).spec.template.spec.containers[0].name === 'alloy')
       .flatMap((o) => (o as Obj).spec.template.spec.containers[0].args);
-    expect(args.filter((a) => a.startsWith('--stability.level='))).toEqual(
-      args.filter((a) => a.startsWith('--stability.level=')).map(() => `--stability.level=${STABILITY_LEVEL}`),
-    );
-    for (const p of parsed) {
-      for (const c of components(p.ast)) {
-        const level = STABILITY.get(c.name);
-        expect({ component: c.name, level }).toEqual({ component: c.name, level: expect.any(String) });
-        expect(ALLOWED[STABILITY_LEVEL]).toContain(level);
-        for (const b of EXPERIMENTAL_BLOCKS[c.name] ?? []) expect(blocksNamed(c.body, b)).toHaveLength(0);
+    expect(args.filter((a) => a.startsWith('--stability.level='))).toEqual(Object.keys(configs).map(() => `--stability.level=${STABILITY_LEVEL}`));
+    for (const [, c] of parsed) {
+      for (const comp of c.components) {
+        expect({ component: comp.name, level: STABILITY.get(comp.name) }).toEqual({ component: comp.name, level: expect.any(String) });
+        expect(ALLOWED[STABILITY_LEVEL]).toContain(STABILITY.get(comp.name));
+        for (const b of EXPERIMENTAL_BLOCKS[comp.name] ?? []) expect(blocksNamed(comp.body, b)).toHaveLength(0);
       }
     }
   });
 
-  test('every component has a label and no two components share name and label', () => {
-    for (const p of parsed) {
-      const keys = components(p.ast).map((c) => `${c.name}.${c.label}`);
-      expect(components(p.ast).every((c) => c.label !== '')).toBe(true);
-      expect(new Set(keys).size).toBe(keys.length);
+  test('every argument and block is on its component’s v1.18.1 reference page, and none is experimental', () => {
+    for (const [name, c] of parsed) expect({ name, ...referenceViolations(c) }).toEqual({ name, unknown: [], experimental: [] });
+  });
+
+  test('every component has a label, and no two share name and label', () => {
+    for (const [, c] of parsed) {
+      expect(c.components.every((x) => x.label !== '')).toBe(true);
+      expect(new Set(c.components.map((x) => x.id)).size).toBe(c.components.length);
     }
   });
 
-  test('every reference points at a component defined in the same config', () => {
-    for (const p of parsed) {
-      const defined = components(p.ast).map((c) => [...c.name.split('.'), c.label]);
-      const refs = references(p.ast.body);
-      expect(refs.length).toBeGreaterThan(10);
+  test('every reference names a component of the same config and one of its exports', () => {
+    for (const [name, c] of parsed) {
+      const refs = references(c.ast.body);
+      expect(refs.length).toBeGreaterThan(5);
       for (const ref of refs) {
-        const target = defined.find((d) => d.every((part, i) => ref[i] === part));
-        expect({ config: p.name, ref: ref.join('.'), defined: target !== undefined }).toEqual({
-          config: p.name,
-          ref: ref.join('.'),
-          defined: true,
-        });
-        // Exactly one export name after the component: `<name>.<label>.<export>`.
-        expect(ref.length).toBe((target as string[]).length + 1);
-        expect(['input', 'receiver', 'targets', 'output']).toContain(ref[ref.length - 1]);
+        const t = target(c, ref);
+        expect({ config: name, ref: ref.join('.'), defined: t !== undefined }).toEqual({ config: name, ref: ref.join('.'), defined: true });
+        expect({ ref: ref.join('.'), exports: ALLOY_COMPONENTS[t!.component.name]?.exports }).toEqual({ ref: ref.join('.'), exports: expect.arrayContaining([t!.export]) });
       }
     }
   });
 
-  test('every endpoint names a Service and port rendered in the same environment', () => {
-    const services = r.all.filter((o) => o.kind === 'Service') as Obj[];
+  test('no component is dead: every input is fed, every output consumed, no signal dropped on the way', () => {
+    // The gateway's receiver gets what the node agents' load-balancing exporter sends: spans.
+    const signals = (config: string): Signal[] => (config === GATEWAY_NAME ? ['traces'] : storedSignals(env));
+    for (const [name, c] of parsed) expect({ name, problems: deadComponents(c, (receiver) => (receiver === 'otelcol.receiver.otlp' ? signals(name) : ['traces'])) }).toEqual({ name, problems: [] });
+  });
+
+  test('every address names a Service and port rendered in the same environment (or the other cluster this one writes to)', () => {
+    const services = all.filter((o) => o.kind === 'Service') as Obj[];
+    const external = [...(env.multiRegion?.role === 'regional' ? [env.multiRegion.globalMimir.pushUrl] : []), ...(e.lokiPush.externalUrl ? [e.lokiPush.externalUrl] : [])];
     const checkHostPort = (host: string, port: number, what: string) => {
       const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local$/.exec(host);
       expect({ what, host, clusterLocal: m !== null }).toEqual({ what, host, clusterLocal: true });
-      const [, name, ns] = m as RegExpExecArray;
-      const svc = services.find((s) => s.metadata.name === name && s.metadata.namespace === ns);
-      expect({ what, service: `${ns}/${name}`, rendered: svc !== undefined }).toEqual({ what, service: `${ns}/${name}`, rendered: true });
+      const [, svcName, ns] = m as RegExpExecArray;
+      const svc = services.find((s) => s.metadata.name === svcName && s.metadata.namespace === ns);
+      expect({ what, service: `${ns}/${svcName}`, rendered: svc !== undefined }).toEqual({ what, service: `${ns}/${svcName}`, rendered: true });
       expect({ what, ports: (svc as Obj).spec.ports.map((x: Obj) => x.port) }).toEqual({ what, ports: expect.arrayContaining([port]) });
     };
-    // The only addresses outside the cluster: the global Mimir a multi-region region writes to (its env declares it).
-    const external = r.env.multiRegion?.role === 'regional' ? [r.env.multiRegion.globalMimir.pushUrl] : [];
     let checked = 0;
-    for (const p of parsed) {
-      for (const { value } of stringAttrs(p.ast.body, 'url')) {
-        if (external.includes(value)) {
+    for (const [name, c] of parsed) {
+      for (const comp of c.components) {
+        for (const b of [comp, ...blocksNamed(comp.body, 'endpoint'), ...blocksNamed(comp.body, 'client')]) {
+          const body = 'body' in b ? b.body : [];
+          const u = literal(attrValue(body, 'url'));
+          if (typeof u === 'string') {
+            if (!external.includes(u)) checkHostPort(new URL(u).hostname, Number(new URL(u).port), `${name} ${comp.id} url`);
+            checked++;
+          }
+          const ep = literal(attrValue(body, 'endpoint'));
+          if (typeof ep === 'string' && !ep.startsWith('0.0.0.0:')) {
+            const hp = ep.replace(/^dns:\/\/\//, '');
+            checkHostPort(hp.slice(0, hp.lastIndexOf(':')), Number(hp.slice(hp.lastIndexOf(':') + 1)), `${name} ${comp.id} endpoint`);
+            checked++;
+          }
+        }
+        for (const dns of blocksNamed(comp.body, 'dns')) {
+          checkHostPort(String(literal(attrValue(dns.body, 'hostname'))), Number(literal(attrValue(dns.body, 'port'))), `${name} dns resolver`);
           checked++;
-          continue;
         }
-        const u = new URL(value);
-        checkHostPort(u.hostname, Number(u.port), `${p.name} url ${value}`);
-        checked++;
-      }
-      for (const { where, value } of stringAttrs(p.ast.body, 'endpoint')) {
-        if (value.startsWith('0.0.0.0:')) {
-          expect(where[0]).toBe('otelcol.receiver.otlp');
-          continue;
-        }
-        const i = value.lastIndexOf(':');
-        checkHostPort(value.slice(0, i), Number(value.slice(i + 1)), `${p.name} endpoint ${value}`);
-        checked++;
-      }
-      for (const dns of blocksNamed(p.ast.body, 'dns')) {
-        checkHostPort(String(literal(attrValue(dns.body, 'hostname'))), Number(literal(attrValue(dns.body, 'port'))), `${p.name} dns resolver`);
-        checked++;
       }
     }
-    // Mimir push, Loki push, Tempo OTLP (in the sampler), and the gateway resolver in tiered environments.
-    expect(checked).toBeGreaterThanOrEqual(r.env.pipeline === 'tiered' ? 4 : 3);
+    expect(checked).toBeGreaterThanOrEqual(2);
   });
 
   test('every write to a store carries the tenant header and the cluster label', () => {
-    for (const p of parsed) {
-      for (const rw of blocksNamed(p.ast.body, 'prometheus.remote_write')) {
+    for (const [, c] of parsed) {
+      for (const rw of blocksNamed(c.ast.body as never, 'prometheus.remote_write')) {
         for (const ep of blocksNamed(rw.body, 'endpoint')) {
-          const headers = attrValue(ep.body, 'headers') as Extract<AstExpr, { type: 'object' }>;
-          expect(headers.fields.map((f) => [f.key, literal(f.value)])).toEqual([['X-Scope-OrgID', r.env.tenant]]);
+          const headers = attrValue(ep.body, 'headers') as Extract<typeof ep.body[number], { type: 'attribute' }>['value'] & { fields: { key: string; value: never }[] };
+          expect(headers.fields.map((f) => [f.key, literal(f.value)])).toEqual([['X-Scope-OrgID', env.tenant]]);
         }
-        const labels = attrValue(rw.body, 'external_labels') as Extract<AstExpr, { type: 'object' }>;
-        const region = r.env.multiRegion?.role === 'regional' ? [['region', r.env.cluster.region]] : [];
-        expect(labels.fields.map((f) => [f.key, literal(f.value)])).toEqual([['cluster', r.env.cluster.name], ...region]);
+        const labels = attrValue(rw.body, 'external_labels') as never as { fields: { key: string; value: never }[] };
+        const region = env.multiRegion?.role === 'regional' ? [['region', env.cluster.region]] : [];
+        expect(labels.fields.map((f) => [f.key, literal(f.value)])).toEqual([['cluster', env.cluster.name], ...region]);
       }
-      for (const lw of blocksNamed(p.ast.body, 'loki.write')) {
-        expect(literal(attrValue(blocksNamed(lw.body, 'endpoint')[0]?.body ?? [], 'tenant_id'))).toBe(r.env.tenant);
+      for (const lw of blocksNamed(c.ast.body as never, 'loki.write')) {
+        expect(literal(attrValue(blocksNamed(lw.body, 'endpoint')[0]?.body ?? [], 'tenant_id'))).toBe(env.tenant);
       }
-      for (const ex of blocksNamed(p.ast.body, 'otelcol.exporter.otlp')) {
-        const client = blocksNamed(ex.body, 'client')[0] as Extract<AstStmt, { type: 'block' }>;
-        const headers = attrValue(client.body, 'headers') as Extract<AstExpr, { type: 'object' }>;
-        expect(headers.fields.map((f) => [f.key, literal(f.value)])).toEqual([['X-Scope-OrgID', r.env.tenant]]);
-      }
-    }
-  });
-
-  test('traces reach Tempo only through memory limiter, tail sampling and batch; traces never bypass the sampler', () => {
-    const sampler = parsed.find((p) => p.name === (r.env.pipeline === 'tiered' ? GATEWAY_NAME : NODE_AGENT_NAME));
-    expect(sampler).toBeDefined();
-    const text = (sampler as { text: string }).text;
-    expect(text).toContain('otelcol.processor.memory_limiter "default"');
-    expect(text).toMatch(/otelcol\.processor\.tail_sampling "default" \{[\s\S]*traces = \[otelcol\.processor\.batch\.sampled\.input\]/);
-    expect(text).toMatch(/otelcol\.processor\.batch "sampled" \{[\s\S]*traces = \[otelcol\.exporter\.otlp\.tempo\.input\]/);
-    // The only references to the Tempo exporter come from the post-sampling batch.
-    const tempoRefs = (text.match(/otelcol\.exporter\.otlp\.tempo\.input/g) ?? []).length;
-    expect(tempoRefs).toBe(1);
-    if (r.env.pipeline === 'tiered') {
-      const agent = r.configs[NODE_AGENT_NAME] as string;
-      expect(agent).not.toContain('otelcol.processor.tail_sampling');
-      expect(agent).not.toContain('otelcol.exporter.otlp "');
-      expect(agent).toMatch(/otelcol\.exporter\.loadbalancing "gateway" \{\n\trouting_key = "traceID"/);
-    }
-  });
-
-  test('every otelcol pipeline starts with the memory limiter and batches before exporting', () => {
-    for (const p of parsed) {
-      const receiverOut = blocksNamed(components(p.ast).find((c) => c.name === 'otelcol.receiver.otlp')?.body ?? [], 'output')[0];
-      const targets = references((receiverOut as Extract<AstStmt, { type: 'block' }>).body).map((x) => x.slice(0, 3).join('.'));
-      expect(new Set(targets)).toEqual(new Set(['otelcol.processor.memory_limiter']));
-      // Every otelcol exporter that sends over the network is fed by a batch processor.
-      for (const c of components(p.ast).filter((x) => x.name === 'otelcol.exporter.otlp' || x.name === 'otelcol.exporter.loadbalancing')) {
-        const feeders = components(p.ast).filter((x) => references(x.body).some((ref) => ref.join('.') === `${c.name}.${c.label}.input`));
-        expect(feeders.map((f) => f.name)).toEqual(['otelcol.processor.batch']);
+      for (const ex of blocksNamed(c.ast.body as never, 'otelcol.exporter.otlp')) {
+        const headers = attrValue(childBlocks(ex.body, 'client')[0].body, 'headers') as never as { fields: { key: string; value: never }[] };
+        expect(headers.fields.map((f) => [f.key, literal(f.value)])).toEqual([['X-Scope-OrgID', env.tenant]]);
       }
     }
   });
 
-  test('the node agent scrapes its own node only, with the ports from endpoints.ts', () => {
-    const agent = r.configs[NODE_AGENT_NAME] as string;
-    expect(agent).toContain(`regex         = "${PORTS.obiMetrics}"`);
-    expect(agent).toContain(`regex         = "${PORTS.ebpfExporter}"`);
-    const ast = parseAlloy(agent);
-    const discoveries = components(ast).filter((c) => c.name === 'discovery.kubernetes');
-    expect(discoveries.length).toBeGreaterThanOrEqual(3);
-    for (const d of discoveries) {
-      const sel = blocksNamed(d.body, 'selectors')[0] as Extract<AstStmt, { type: 'block' }>;
-      const field = attrValue(sel.body, 'field') as AstExpr;
-      expect(field.type).toBe('binary');
-      expect(JSON.stringify(field)).toContain('K8S_NODE_NAME');
+  if (hasTraces(env)) {
+    test('traces reach Tempo only through the memory limiter, the tail sampler and a batch', () => {
+      const sampler = configs[runsGateway(env) ? GATEWAY_NAME : NODE_AGENT_NAME] as Config;
+      const text = sampler.text;
+      expect(text).toMatch(/otelcol\.processor\.tail_sampling "default" \{[\s\S]*traces = \[otelcol\.processor\.batch\.sampled\.input\]/);
+      expect(text).toMatch(/otelcol\.processor\.batch "sampled" \{[\s\S]*traces = \[otelcol\.exporter\.otlp\.tempo\.input\]/);
+      expect((text.match(/otelcol\.exporter\.otlp\.tempo\.input/g) ?? []).length).toBe(1);
+      for (const [, c] of parsed) {
+        for (const rcv of c.components.filter((x) => x.name.startsWith('otelcol.receiver.'))) {
+          const targets = references(childBlocks(rcv.body, 'output')[0].body).map((x) => x.slice(0, 3).join('.'));
+          expect(new Set(targets)).toEqual(new Set(['otelcol.processor.memory_limiter']));
+        }
+        // Every otelcol exporter that sends over the network is fed by a batch processor.
+        for (const x of c.components.filter((y) => y.name === 'otelcol.exporter.otlp' || y.name === 'otelcol.exporter.loadbalancing')) {
+          const feeders = c.components.filter((y) => references(y.body).some((ref) => ref.join('.') === `${x.id}.input`));
+          expect(feeders.map((f) => f.name)).toEqual(['otelcol.processor.batch']);
+        }
+      }
+      if (runsGateway(env)) {
+        expect(node.text).not.toContain('otelcol.processor.tail_sampling');
+        expect(node.text).not.toContain('otelcol.exporter.otlp "');
+      }
+    });
+
+    test('gRPC to Tempo is balanced over every distributor: dns:/// on a headless Service, round_robin', () => {
+      const sampler = configs[runsGateway(env) ? GATEWAY_NAME : NODE_AGENT_NAME] as Config;
+      const client = childBlocks(sampler.byId.get('otelcol.exporter.otlp.tempo')!.body, 'client')[0];
+      expect(literal(attrValue(client.body, 'endpoint'))).toBe(`dns:///${hostPort(e.tempoOtlpGrpcPods)}`);
+      expect(literal(attrValue(client.body, 'balancer_name'))).toBe('round_robin');
+      const svc = find(all, 'Service', e.tempoOtlpGrpcPods.service) as Obj;
+      expect(svc.spec.clusterIP).toBe('None');
+      // Only ready distributors are resolved.
+      expect(svc.spec.publishNotReadyAddresses).toBeUndefined();
+      const clusterIp = find(all, 'Service', e.tempoOtlpGrpc.service) as Obj;
+      expect(svc.spec.selector).toEqual(clusterIp.spec.selector);
+    });
+
+    test('span metrics and service graphs expire series that stop being updated', () => {
+      const sampler = configs[runsGateway(env) ? GATEWAY_NAME : NODE_AGENT_NAME] as Config;
+      const sm = sampler.byId.get('otelcol.connector.spanmetrics.default')!;
+      for (const a of ['metrics_expiration', 'series_expiration']) expect(literal(attrValue(sm.body, a))).toMatch(/^[1-9][0-9]*m$/);
+      expect(literal(attrValue(sampler.byId.get('otelcol.connector.servicegraph.default')!.body, 'cache_loop'))).toMatch(/^[1-9][0-9]*m$/);
+    });
+
+    test('one producer of traces_service_graph_*: Alloy’s servicegraph connector, not OBI, not Tempo, not renamed', () => {
+      const producers = parsed.flatMap(([, c]) => c.components.filter((x) => x.name === 'otelcol.connector.servicegraph'));
+      expect(producers).toHaveLength(1);
+      for (const [, c] of parsed) {
+        for (const rule of blocksNamed(c.ast.body as never, 'rule')) {
+          expect({ renames: strings(attrValue(rule.body, 'source_labels')).includes('__name__') && literal(attrValue(rule.body, 'target_label')) === '__name__' }).toEqual({ renames: false });
+        }
+      }
+      const obiConfig = parse((find(all, 'ConfigMap', 'obi-config') as Obj | undefined)?.data['ebpf-instrument-config.yml'] ?? 'metrics: {features: []}');
+      expect(obiConfig.metrics.features).not.toContain('application_service_graph');
+      const tempo = parse((find(all, 'ConfigMap', 'tempo-config') as Obj).data['tempo.yaml']);
+      expect(tempo.overrides?.defaults?.metrics_generator?.processors ?? []).toEqual([]);
+    });
+  }
+
+  if (runsGateway(env)) {
+    test('load balancing to the gateways: top-level queue and retry, no per-backend queue, ready-only headless DNS', () => {
+      const lb = node.byId.get('otelcol.exporter.loadbalancing.gateway')!;
+      expect(literal(attrValue(lb.body, 'routing_key'))).toBe('traceID');
+      expect(literal(attrValue(lb.body, 'timeout'))).toMatch(/s$/);
+      const top = (name: string) => childBlocks(lb.body, name)[0].body;
+      expect(literal(attrValue(top('sending_queue'), 'enabled'))).toBe(true);
+      expect(literal(attrValue(top('sending_queue'), 'queue_size'))).toBe(lbQueueSpans(env));
+      expect(literal(attrValue(top('retry'), 'enabled'))).toBe(true);
+      const otlp = blocksNamed(lb.body, 'otlp')[0].body;
+      expect(literal(attrValue(childBlocks(otlp, 'queue')[0].body, 'enabled'))).toBe(false);
+      expect(literal(attrValue(childBlocks(otlp, 'retry')[0].body, 'enabled'))).toBe(false);
+      const dns = blocksNamed(lb.body, 'dns')[0].body;
+      expect(literal(attrValue(dns, 'hostname'))).toBe(`${e.alloyGatewayOtlp.service}.${e.alloyGatewayOtlp.namespace}.svc.cluster.local`);
+      const otlpService = find(alloy, 'Service', e.alloyGatewayOtlp.service) as Obj;
+      expect(otlpService.spec.clusterIP).toBe('None');
+      expect(otlpService.spec.publishNotReadyAddresses).toBeUndefined();
+      const batch = node.byId.get('otelcol.processor.batch.traces')!;
+      // Batches stay under the gRPC receiver's 4 MiB message default at this environment's span size.
+      expect((literal(attrValue(batch.body, 'send_batch_max_size')) as number) * env.workload.bytesPerSpan).toBeLessThan(4 * 1024 * 1024);
+      expect(literal(attrValue(batch.body, 'send_batch_max_size'))).toBe(maxSpansPerBatch(env));
+    });
+
+    test('gateway peers join through a Service that publishes starting pods; the OTLP Service does not', () => {
+      const peers = find(alloy, 'Service', e.alloyGatewayCluster.service) as Obj;
+      expect(peers.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+      const sts = find(alloy, 'StatefulSet', GATEWAY_NAME) as Obj;
+      expect(sts.spec.serviceName).toBe(e.alloyGatewayCluster.service);
+      expect(sts.spec.template.spec.containers[0].args).toContain(`--cluster.join-addresses=${hostPort(e.alloyGatewayCluster)}`);
+      expect(find(alloy, 'PodDisruptionBudget', GATEWAY_NAME)).toBeDefined();
+    });
+  }
+
+  test('every Alloy reports its own metrics exactly once; the platform scrape leaves the Alloy namespaces out', () => {
+    for (const [, c] of parsed) {
+      expect(c.components.filter((x) => x.name === 'prometheus.exporter.self')).toHaveLength(1);
+      const scrapesOfSelf = c.components.filter((x) => x.name === 'prometheus.scrape' && references(x.body).some((ref) => ref.join('.') === 'discovery.relabel.alloy.output'));
+      expect(scrapesOfSelf).toHaveLength(1);
+      expect(c.text).not.toContain(`;${PORTS.alloyHttp}`);
     }
-    expect(agent).toContain('/metrics/cadvisor');
-    expect(agent).toContain('prometheus.exporter.unix "node"');
-    expect(agent).toContain('prometheus.exporter.self "alloy"');
+    const scraped = platformScrapeTargets(env).map((t) => t.namespace);
+    expect(scraped).not.toContain(env.namespaces.alloy);
+    expect(scraped).not.toContain(env.namespaces.alloyNode);
   });
 
-  test('the platform scrape keeps a container port that a rendered workload of each namespace has', () => {
-    const agent = r.configs[NODE_AGENT_NAME] as string;
-    for (const t of platformScrapeTargets(r.env)) {
-      expect(agent).toContain(`${t.namespace};${t.port}`);
-      if (t.namespace === r.env.namespaces.alloy && r.env.pipeline === 'combined') continue; // no gateway in combined
-      const workloads = r.all.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind) && o.metadata.namespace === t.namespace) as Obj[];
-      const ports = workloads.flatMap((w) => w.spec.template.spec.containers.flatMap((c: Obj) => (c.ports ?? []).map((p: Obj) => p.containerPort)));
-      expect({ namespace: t.namespace, ports }).toEqual({ namespace: t.namespace, ports: expect.arrayContaining([t.port]) });
+  test('the node agent discovers its own node only', () => {
+    // The cluster-wide sources of a combined (single-node) environment run in the node agent too.
+    const clusterWide = ['kube_state_metrics', 'apiserver', 'kube_dns', 'annotated_pods'];
+    for (const d of node.components.filter((x) => x.name === 'discovery.kubernetes' && !clusterWide.includes(x.label))) {
+      const sel = childBlocks(d.body, 'selectors')[0];
+      expect(JSON.stringify(attrValue(sel.body, 'field'))).toContain('K8S_NODE_NAME');
     }
+    if (env.collection.kubelet) for (const path of ['/metrics', '/metrics/cadvisor', '/metrics/resource']) expect(node.text).toContain(`"${path}"`);
+    // Host metrics come from node-exporter in the host network, not from an exporter inside the agent's pod.
+    expect(node.text).not.toContain('prometheus.exporter.unix');
   });
 
-  test('pod logs lift trace_id into structured metadata', () => {
-    const agent = parseAlloy(r.configs[NODE_AGENT_NAME] as string);
-    const proc = components(agent).find((c) => c.name === 'loki.process') as ComponentDef;
-    const stages = proc.body.filter((s) => s.type === 'block').map((s) => (s as Extract<AstStmt, { type: 'block' }>).name.join('.'));
-    expect(stages).toEqual(['stage.cri', 'stage.regex', 'stage.structured_metadata']);
-    const expression = String(literal(attrValue((blocksNamed(proc.body, 'stage.regex')[0] as Extract<AstStmt, { type: 'block' }>).body, 'expression')));
-    const re = new RegExp(expression.replace('(?i)', '').replace('(?P<', '(?<'), 'i');
-    const id = '4bf92f3577b34da6a3ce929d0e0e4736';
-    for (const line of [`level=info trace_id=${id} msg=ok`, `{"traceID":"${id}","msg":"ok"}`, `{"trace_id": "${id}"}`, `trace-id: ${id}`]) {
-      expect(re.exec(line)?.groups?.trace_id).toBe(id);
-    }
-    expect(re.exec('no trace here span_id=00f067aa0ba902b7')).toBeNull();
-  });
+  if (env.collection.podLogs) {
+    test('pod logs keep namespace, pod, container, node, service_name; lift trace_id; drop filename', () => {
+      const pod = logStreams(node).find((s) => s.source === 'loki.source.file.pod_logs')!;
+      expect([...pod.labels].sort()).toEqual(['cluster', 'container', 'job', 'namespace', 'node', 'pod', 'service_name']);
+      expect([...pod.structuredMetadata]).toEqual(['trace_id']);
+    });
+  }
 
-  test('the Services match endpoints.ts', () => {
-    const node = r.find(r.alloy, 'Service', e.alloyNodeOtlpGrpc.service) as Obj;
-    expect(node.metadata.namespace).toBe(e.alloyNodeOtlpGrpc.namespace);
-    expect(node.spec.internalTrafficPolicy).toBe('Local');
-    const ports = node.spec.ports.map((p: Obj) => [p.name, p.port]);
-    expect(ports).toEqual(expect.arrayContaining([
-      [e.alloyNodeOtlpGrpc.portName, e.alloyNodeOtlpGrpc.port],
-      [e.alloyNodeOtlpHttp.portName, e.alloyNodeOtlpHttp.port],
-    ]));
-    const gw = r.find(r.alloy, 'Service', e.alloyGatewayOtlp.service);
-    if (r.env.pipeline === 'tiered') {
-      expect(gw?.metadata.namespace).toBe(e.alloyGatewayOtlp.namespace);
-      expect(gw?.spec.clusterIP).toBe('None');
-      expect(gw?.spec.publishNotReadyAddresses).toBe(true);
-      expect(gw?.spec.ports.map((p: Obj) => [p.name, p.port])).toContainEqual([e.alloyGatewayOtlp.portName, e.alloyGatewayOtlp.port]);
-      const sts = r.find(r.alloy, 'StatefulSet', GATEWAY_NAME) as Obj;
-      expect(sts.spec.serviceName).toBe(e.alloyGatewayOtlp.service);
-      expect(sts.spec.replicas).toBe(gatewayReplicas(r.env));
-      const args: string[] = sts.spec.template.spec.containers[0].args;
-      expect(args).toContain('--cluster.enabled=true');
-      expect(args).toContain(`--cluster.join-addresses=${e.alloyGatewayOtlp.service}.${e.alloyGatewayOtlp.namespace}.svc.cluster.local:${PORTS.alloyHttp}`);
-      expect(r.find(r.alloy, 'PodDisruptionBudget', GATEWAY_NAME)).toBeDefined();
-    } else {
-      expect(gw).toBeUndefined();
-    }
-  });
-
-  test('the node agent is not privileged and mounts the host read-only', () => {
-    const ds = r.find(r.alloy, 'DaemonSet', NODE_AGENT_NAME) as Obj;
+  test('the node agent is not privileged; its host mounts are read-only except its own state directory', () => {
+    const ds = find(alloy, 'DaemonSet', NODE_AGENT_NAME) as Obj;
     const pod = ds.spec.template.spec;
     expect(pod.hostNetwork).toBeUndefined();
     expect(pod.hostPID).toBeUndefined();
     const c = pod.containers[0];
     expect(c.securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(c.securityContext.capabilities.add).toBeUndefined();
-    const hostVolumes = new Set(pod.volumes.filter((v: Obj) => v.hostPath).map((v: Obj) => v.name));
-    expect(hostVolumes.size).toBeGreaterThan(0);
-    for (const m of c.volumeMounts.filter((x: Obj) => hostVolumes.has(x.name))) expect(m.readOnly).toBe(true);
+    const hostVolumes = pod.volumes.filter((v: Obj) => v.hostPath);
+    for (const v of hostVolumes) {
+      const mount = c.volumeMounts.find((m: Obj) => m.name === v.name);
+      expect({ volume: v.name, readOnly: mount.readOnly === true }).toEqual({ volume: v.name, readOnly: v.name !== 'storage' });
+      expect(['/', '/proc', '/sys']).not.toContain(v.hostPath.path);
+    }
     expect(c.env).toContainEqual({ name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
     expect(c.readinessProbe.httpGet.path).toBe('/-/ready');
   });
 
-  test('the ClusterRole grants only reads of pods, nodes and nodes/metrics; no secrets, no wildcards', () => {
-    const roles = r.platform.filter((o) => o.kind === 'ClusterRole' && o.metadata.labels?.['app.kubernetes.io/name'] === 'alloy') as Obj[];
-    expect(roles).toHaveLength(1);
+  test('a restarted or replaced node agent resumes: positions, journal cursor and WAL live on the node', () => {
+    const ds = find(alloy, 'DaemonSet', NODE_AGENT_NAME) as Obj;
+    const pod = ds.spec.template.spec;
+    const c = pod.containers[0];
+    const storageMount = c.volumeMounts.find((m: Obj) => m.mountPath === PATHS.storage);
+    expect(storageMount.readOnly).toBeUndefined();
+    expect(c.args).toContain(`--storage.path=${storageMount.mountPath}`);
+    const volume = pod.volumes.find((v: Obj) => v.name === storageMount.name);
+    // loki.source.file / loki.source.journal / loki.source.kubernetes_events keep their positions in the data path
+    // under --storage.path, and prometheus.remote_write its WAL (v1.18.1 reference, "Component behavior").
+    expect(volume).toEqual({ name: storageMount.name, hostPath: { path: nodeStateHostPath(env), type: 'DirectoryOrCreate' } });
+    expect(volume.emptyDir).toBeUndefined();
+    // No surge: the DaemonSet controller deletes a node's old pod before it creates the new one
+    // (kubernetes pkg/controller/daemon/update.go, rollingUpdate), so the state directory has one writer at a time.
+    expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } });
+    if (env.collection.podLogs) expect(node.byId.get('loki.source.file.pod_logs')).toBeDefined();
+    if (env.collection.nodeLogs) expect(node.byId.get('loki.source.journal.node')).toBeDefined();
+    // No component is told to start at the end or to ignore its positions.
+    for (const comp of node.components) expect(attrValue(comp.body, 'tail_from_end')).toBeUndefined();
+  });
+
+  test('RBAC: read-only, no wildcards, no Secrets, no nodes/proxy; each ClusterRole as its workload needs', () => {
+    const roles = platform.filter((o) => o.kind === 'ClusterRole' && ['alloy', 'kube-state-metrics'].includes(o.metadata.labels?.['app.kubernetes.io/name'] ?? '')) as Obj[];
+    expect(roles.length).toBeGreaterThan(0);
     for (const role of roles) {
       for (const rule of role.rules) {
-        for (const field of ['apiGroups', 'resources', 'verbs']) expect(rule[field]).not.toContain('*');
-        expect(rule.resources).not.toContain('secrets');
-        expect(rule.resources).not.toContain('nodes/proxy');
+        for (const field of ['apiGroups', 'resources', 'verbs', 'nonResourceURLs']) expect(rule[field] ?? []).not.toContain('*');
+        expect(rule.resources ?? []).not.toContain('secrets');
+        expect(rule.resources ?? []).not.toContain('nodes/proxy');
+        expect(rule.resources ?? []).not.toContain('pods/log');
         for (const v of rule.verbs) expect(['get', 'list', 'watch']).toContain(v);
       }
-      expect(role.rules.flatMap((x: Obj) => x.resources).sort()).toEqual(['nodes', 'nodes/metrics', 'pods']);
+    }
+    const nodeRole = roles.find((x) => x.metadata.name === env.namespaces.alloyNode) as Obj;
+    const nodeResources = nodeRole.rules.flatMap((x: Obj) => x.resources ?? []);
+    expect(nodeResources.includes('nodes/metrics')).toBe(env.collection.kubelet);
+    expect(nodeResources.includes('events')).toBe(env.pipeline === 'combined' && env.collection.clusterEvents);
+    if (runsClusterCollector(env)) {
+      const cluster = roles.find((x) => x.metadata.name === `${env.namespaces.alloy}-cluster`) as Obj;
+      expect(cluster.rules.flatMap((x: Obj) => x.resources ?? []).includes('servicemonitors')).toBe(env.collection.prometheusOperatorObjects);
     }
   });
 
-  // Snapshots for the shipped environments only, so that adding an environment or a region needs no new snapshot.
-  if (SNAPSHOTTED.includes(envName)) {
-    test('config snapshot', () => {
-      for (const p of parsed) expect(p.text).toMatchSnapshot(p.name);
+  if (env.collection.kubeStateMetrics) {
+    test('kube-state-metrics: pinned upstream image, restricted, probed, its RBAC exactly its --resources, scraped under its job', () => {
+      const d = find(alloy, 'Deployment', KSM_NAME) as Obj;
+      const pod = d.spec.template.spec;
+      const c = pod.containers[0];
+      expect(c.image).toBe('registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0');
+      expect(`${VERSIONS.kubeStateMetrics.image}:${VERSIONS.kubeStateMetrics.tag}`).toBe(c.image);
+      expect(restrictedViolations(pod)).toEqual([]);
+      expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 'telemetry' });
+      expect(c.livenessProbe.httpGet).toMatchObject({ path: '/livez', port: 'http-metrics' });
+      expect(c.resources.requests).toBeDefined();
+      expect(c.resources.limits.memory).toBeDefined();
+      const resourcesArg = (c.args as string[]).find((a) => a.startsWith('--resources='))!.slice('--resources='.length).split(',');
+      const role = platform.find((o) => o.kind === 'ClusterRole' && o.metadata.name === `${env.namespacePrefix}-${KSM_NAME}`) as Obj;
+      expect(role.rules.flatMap((x: Obj) => x.resources).sort()).toEqual([...resourcesArg].sort());
+      expect(resourcesArg.sort()).toEqual(Object.values(KSM_RESOURCES).flat().sort());
+      const scraper = configs[runsClusterCollector(env) ? CLUSTER_COLLECTOR_NAME : NODE_AGENT_NAME] as Config;
+      const scrape = scraper.byId.get('prometheus.scrape.kube_state_metrics')!;
+      expect(literal(attrValue(scrape.body, 'job_name'))).toBe('integrations/kubernetes/kube-state-metrics');
+      expect(JOBS.kubeStateMetrics).toBe('integrations/kubernetes/kube-state-metrics');
+      // The discovery finds the pod: label selector and port name match the Deployment.
+      const disc = scraper.byId.get('discovery.kubernetes.kube_state_metrics')!;
+      const selector = String(literal(attrValue(childBlocks(disc.body, 'selectors')[0].body, 'label')));
+      const [k, v] = selector.split('=');
+      expect(d.spec.template.metadata.labels[k]).toBe(v);
+      expect(c.ports.map((p: Obj) => p.name)).toContain(e.kubeStateMetrics.portName);
     });
   }
+
+  if (env.collection.nodeExporter) {
+    test('node-exporter: host network and PID (node_network_* of the node), non-root, read-only, on the node IP', () => {
+      const ds = find(alloy, 'DaemonSet', NODE_EXPORTER_NAME) as Obj;
+      const pod = ds.spec.template.spec;
+      expect(pod.hostNetwork).toBe(true);
+      expect(pod.hostPID).toBe(true);
+      expect(restrictedViolations(pod).filter((v) => !/^(hostNetwork|hostPID|volume host-root of type hostPath)$/.test(v))).toEqual([]);
+      const c = pod.containers[0];
+      expect(c.volumeMounts).toEqual([{ name: 'host-root', mountPath: '/host/root', readOnly: true, mountPropagation: 'HostToContainer' }]);
+      expect(c.args).toContain('--path.rootfs=/host/root');
+      expect(c.args).toContain(`--web.listen-address=[$(HOST_IP)]:${PORTS.nodeExporter}`);
+      expect(c.env).toContainEqual({ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
+      expect(node.byId.get('prometheus.scrape.node_exporter')).toBeDefined();
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Behaviour of the rules themselves
+// ---------------------------------------------------------------------------------------------------------
+
+describe('the trace-ID pattern of the log pipeline', () => {
+  // RE2 in Alloy; the pattern uses only syntax JavaScript shares once `(?P<` is written `(?<` and `(?i)` is a flag.
+  const re = new RegExp(TRACE_ID_REGEX.replace('(?i)', '').replace('(?P<', '(?<'), 'i');
+  const id = '4bf92f3577b34da6a3ce929d0e0e4736';
+  test.each([
+    ['logfmt', `level=info trace_id=${id} msg=ok`],
+    ['JSON traceID', `{"traceID":"${id}","msg":"ok"}`],
+    ['JSON trace_id with a space', `{"trace_id": "${id}"}`],
+    ['header style', `trace-id: ${id}`],
+    ['W3C traceparent (JSON)', `{"traceparent":"00-${id}-00f067aa0ba902b7-01"}`],
+    ['W3C traceparent (header)', `traceparent: 00-${id}-00f067aa0ba902b7-01`],
+    ['ECS trace.id', `{"@timestamp":"2026-01-01T00:00:00Z","trace.id":"${id}","message":"ok"}`],
+    ['ECS logfmt', `trace.id=${id} message=ok`],
+    ['OTLP record from otelcol.exporter.loki', `{"body":"ok","traceid":"${id}","spanid":"00f067aa0ba902b7"}`],
+  ])('%s', (_what, line) => {
+    expect(re.exec(line)?.groups?.trace_id).toBe(id);
+  });
+  test('no match without a trace ID', () => {
+    expect(re.exec('no trace here span_id=00f067aa0ba902b7')).toBeNull();
+    expect(re.exec(`parentspan=${id}`)).toBeNull();
+  });
+});
+
+/** Prometheus relabelling (replace, keep, drop) over one target's labels, enough to run MOP's own rules. */
+function relabel(labels: Record<string, string>, rules: readonly { body: readonly any[] }[]): Record<string, string> | undefined {
+  let l = { ...labels };
+  for (const r of rules) {
+    const get = (n: string) => literal(attrValue(r.body, n));
+    const action = String(get('action') ?? 'replace');
+    const value = strings(attrValue(r.body, 'source_labels')).map((s) => l[s] ?? '').join(String(get('separator') ?? ';'));
+    const re = new RegExp(`^(?:${String(get('regex') ?? '(.*)')})$`);
+    const m = re.exec(value);
+    if (action === 'keep' && !m) return undefined;
+    if (action === 'drop' && m) return undefined;
+    if (action === 'replace' && m) {
+      const out = String(get('replacement') ?? '$1').replace(/\$([0-9])/g, (_x, i) => m[Number(i)] ?? '');
+      const t = String(get('target_label'));
+      l = { ...l, [t]: out };
+      if (out === '') delete l[t];
+    }
+  }
+  return l;
+}
+
+describe('service_name of pod logs follows OBI’s service.name of the same pod', () => {
+  const node = alloyConfigsOf(renderEnvironment(loadEnvironment(staging)))[NODE_AGENT_NAME] as Config;
+  const rules = childBlocks(node.byId.get('discovery.relabel.pod_logs')!.body, 'rule');
+  const base = { __meta_kubernetes_namespace: 'shop', __meta_kubernetes_pod_name: 'checkout-5d8f7c9b4-x2kqp', __meta_kubernetes_pod_container_name: 'app' };
+  const name = (meta: Record<string, string>) => relabel({ ...base, ...meta }, rules)?.service_name;
+  test.each([
+    ['the resource.opentelemetry.io/service.name annotation first', { __meta_kubernetes_pod_annotation_resource_opentelemetry_io_service_name: 'shop-checkout', __meta_kubernetes_pod_label_app_kubernetes_io_name: 'checkout-app', __meta_kubernetes_pod_controller_kind: 'ReplicaSet', __meta_kubernetes_pod_controller_name: 'checkout-5d8f7c9b4' }, 'shop-checkout'],
+    ['then the app.kubernetes.io/name label', { __meta_kubernetes_pod_label_app_kubernetes_io_name: 'checkout-app', __meta_kubernetes_pod_controller_kind: 'ReplicaSet', __meta_kubernetes_pod_controller_name: 'checkout-5d8f7c9b4' }, 'checkout-app'],
+    ['then the Deployment (the ReplicaSet without its hash)', { __meta_kubernetes_pod_controller_kind: 'ReplicaSet', __meta_kubernetes_pod_controller_name: 'payments-api-7c9f8d6b5' }, 'payments-api'],
+    ['a StatefulSet by its name', { __meta_kubernetes_pod_controller_kind: 'StatefulSet', __meta_kubernetes_pod_controller_name: 'orders-db' }, 'orders-db'],
+    ['a bare pod by its own name', {}, 'checkout-5d8f7c9b4-x2kqp'],
+  ])('%s', (_what, meta, expected) => {
+    expect(name(meta)).toBe(expected);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The dead-component check is not vacuous
+// ---------------------------------------------------------------------------------------------------------
+
+describe('the dead-component check catches broken wiring', () => {
+  const node = alloyConfigsOf(renderEnvironment(loadEnvironment(staging)))[NODE_AGENT_NAME] as Config;
+  const signals: Signal[] = ['metrics', 'logs', 'traces'];
+  const check = (text: string) => deadComponents(readConfig(text), (receiver) => (receiver === 'otelcol.receiver.otlp' ? signals : ['traces']));
+
+  test('the rendered config is clean', () => expect(check(node.text)).toEqual([]));
+
+  test('an OTLP receiver without a logs output drops logs (the bug of issue #18)', () => {
+    const broken = node.text.replace(/\t\tlogs    = \[otelcol\.processor\.memory_limiter\.default\.input\]\n/, '');
+    expect(broken).not.toBe(node.text);
+    expect(check(broken)).toContain('otelcol.receiver.otlp.default: logs arrive but are not passed on');
+  });
+
+  test('an exporter nothing sends to is dead', () => {
+    const broken = `${node.text}\notelcol.exporter.prometheus "mimir" {\n\tforward_to = [prometheus.remote_write.mimir.receiver]\n}\n`;
+    expect(check(broken)).toContain('otelcol.exporter.prometheus.mimir: nothing reads its input');
+  });
+
+  test('the reference check catches a misspelled argument, an unknown block and an experimental argument', () => {
+    const broken = node.text
+      .replace('routing_key = "traceID"', 'routingkey = "traceID"')
+      .replace('\tsending_queue {', '\tsend_queue {')
+      .replace('targets    = discovery.relabel.platform.output', 'targets        = discovery.relabel.platform.output\n\thonor_metadata = true');
+    const v = referenceViolations(readConfig(broken));
+    expect(v.unknown).toEqual(expect.arrayContaining(['otelcol.exporter.loadbalancing.gateway > routingkey', 'otelcol.exporter.loadbalancing.gateway > send_queue { }']));
+    expect(v.experimental).toEqual(['prometheus.scrape.platform > honor_metadata']);
+  });
+
+  test('a processor whose output goes nowhere', () => {
+    const broken = node.text.replace('forward_to = [loki.write.loki.receiver]\n\n\tstage.cri', 'forward_to = []\n\n\tstage.cri');
+    expect(broken).not.toBe(node.text);
+    expect(check(broken)).toContain('loki.process.pod_logs: forward_to is empty');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Collection features switch their components, workloads and state on and off
+// ---------------------------------------------------------------------------------------------------------
+
+/** What each feature adds, as component ids in the config that runs it. */
+const FEATURE_COMPONENTS: Record<string, string[]> = {
+  kubelet: ['prometheus.scrape.kubelet', 'prometheus.scrape.cadvisor', 'prometheus.scrape.kubelet_resource'],
+  nodeExporter: ['prometheus.scrape.node_exporter'],
+  podLogs: ['loki.source.file.pod_logs'],
+  nodeLogs: ['loki.source.journal.node'],
+  kubeStateMetrics: ['prometheus.scrape.kube_state_metrics'],
+  controlPlane: ['prometheus.scrape.apiserver', 'prometheus.scrape.kube_dns'],
+  annotationAutodiscovery: ['prometheus.scrape.annotated_pods'],
+  prometheusOperatorObjects: ['prometheus.operator.servicemonitors.default', 'prometheus.operator.podmonitors.default'],
+  clusterEvents: ['loki.source.kubernetes_events.cluster'],
+  applicationObservability: ['otelcol.processor.k8sattributes.default', 'otelcol.receiver.zipkin.default', 'otelcol.receiver.jaeger.default'],
+};
+
+describe.each(Object.keys(FEATURE_COMPONENTS))('collection feature %s', (feature) => {
+  const variant = (on: boolean): EnvironmentInput => ({ ...staging, collection: { ...staging.collection, [feature]: on } });
+  const ids = (input: EnvironmentInput) => Object.values(alloyConfigsOf(renderEnvironment(loadEnvironment(input)))).flatMap((c) => c.components.map((x) => x.id));
+  test('on renders its components, off removes them', () => {
+    expect(ids(variant(true))).toEqual(expect.arrayContaining(FEATURE_COMPONENTS[feature]));
+    const off = ids(variant(false));
+    for (const id of FEATURE_COMPONENTS[feature]) expect(off).not.toContain(id);
+  });
+});
+
+describe('collection defaults per tier', () => {
+  test('everything on in staging and production; dev leaves out the journal, control plane and operator objects', () => {
+    for (const input of ENVIRONMENTS.filter((x) => x.tier !== 'dev' && !x.collection)) expect(Object.values(loadEnvironment(input).collection).every(Boolean)).toBe(true);
+    const d = loadEnvironment(dev).collection;
+    expect(d).toMatchObject({ nodeLogs: false, controlPlane: false, prometheusOperatorObjects: false, podLogs: true, kubeStateMetrics: true, clusterEvents: true });
+  });
+
+  test('switching node logs off removes the journal mount; kube-state-metrics off removes its Deployment and ClusterRole', () => {
+    const r = renderEnvironment(loadEnvironment({ ...staging, collection: { nodeLogs: false, kubeStateMetrics: false } }));
+    const ds = find(r.objects.get('alloy')!, 'DaemonSet', NODE_AGENT_NAME) as Obj;
+    // Pod logs only: /var/log/pods, not the whole of /var/log.
+    expect(ds.spec.template.spec.volumes.filter((v: Obj) => v.hostPath).map((v: Obj) => v.hostPath.path).sort()).toEqual(['/var/log/pods', nodeStateHostPath(loadEnvironment(staging))].sort());
+    expect(find(r.objects.get('alloy')!, 'Deployment', KSM_NAME)).toBeUndefined();
+    expect(find(r.objects.get('platform')!, 'ClusterRole', `mop-${KSM_NAME}`)).toBeUndefined();
+    expect(r.network.flows.map((f) => f.id)).not.toContain('scrape-kube-state-metrics');
+  });
+
+  test('the node agent’s state directory does not move when its config changes (a rollout finds the old positions)', () => {
+    const a = renderEnvironment(loadEnvironment(staging));
+    const b = renderEnvironment(loadEnvironment({ ...staging, tailSampling: { ...staging.tailSampling, baselinePercent: 42 }, collection: { nodeLogs: false } }));
+    const vol = (r: RenderedEnvironment) => (find(r.objects.get('alloy')!, 'DaemonSet', NODE_AGENT_NAME) as Obj).spec.template.spec.volumes.find((v: Obj) => v.name === 'storage');
+    const checksum = (r: RenderedEnvironment) => (find(r.objects.get('alloy')!, 'DaemonSet', NODE_AGENT_NAME) as Obj).spec.template.metadata.annotations['checksum/config'];
+    expect(checksum(a)).not.toBe(checksum(b));
+    expect(vol(b)).toEqual(vol(a));
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------
 // Sampling policies follow the environment
 // ---------------------------------------------------------------------------------------------------------
 
-function samplerConfig(input: EnvironmentInput): AstFile {
-  const r = render(input);
-  return parseAlloy(r.configs[r.env.pipeline === 'tiered' ? GATEWAY_NAME : NODE_AGENT_NAME] as string);
+function samplerConfig(input: EnvironmentInput): Config {
+  const env = loadEnvironment(input);
+  const configs = alloyConfigsOf(renderEnvironment(env));
+  return configs[runsGateway(env) ? GATEWAY_NAME : NODE_AGENT_NAME] as Config;
 }
 
-function policies(file: AstFile) {
-  const ts = components(file).find((c) => c.name === 'otelcol.processor.tail_sampling') as ComponentDef;
+function policies(c: Config) {
+  const ts = c.byId.get('otelcol.processor.tail_sampling.default')!;
+  const one = (b: readonly any[], block: string, arg: string) => blocksNamed(b, block).map((x) => literal(attrValue(x.body, arg)))[0];
   return {
     decisionWait: literal(attrValue(ts.body, 'decision_wait')),
     numTraces: literal(attrValue(ts.body, 'num_traces')),
-    list: ts.body
-      .filter((s): s is Extract<AstStmt, { type: 'block' }> => s.type === 'block' && s.name.join('.') === 'policy')
-      .map((p) => ({
-        name: literal(attrValue(p.body, 'name')),
-        type: literal(attrValue(p.body, 'type')),
-        services: blocksNamed(p.body, 'string_attribute').map((b) => {
-          const v = attrValue(b.body, 'values') as Extract<AstExpr, { type: 'array' }>;
-          return v.elements.map(literal);
-        }).flat(),
-        thresholdMs: blocksNamed(p.body, 'latency').map((b) => literal(attrValue(b.body, 'threshold_ms')))[0],
-        percent: blocksNamed(p.body, 'probabilistic').map((b) => literal(attrValue(b.body, 'sampling_percentage')))[0],
-        spansPerSecond: blocksNamed(p.body, 'rate_limiting').map((b) => literal(attrValue(b.body, 'spans_per_second')))[0],
-        statusCodes: blocksNamed(p.body, 'status_code').map((b) => (attrValue(b.body, 'status_codes') as Extract<AstExpr, { type: 'array' }>).elements.map(literal)).flat(),
-      })),
+    decisionCache: attrValue(ts.body, 'decision_cache'),
+    list: childBlocks(ts.body, 'policy').map((p) => ({
+      name: literal(attrValue(p.body, 'name')),
+      type: literal(attrValue(p.body, 'type')),
+      services: blocksNamed(p.body, 'string_attribute').flatMap((b) => strings(attrValue(b.body, 'values'))),
+      thresholdMs: one(p.body, 'latency', 'threshold_ms'),
+      percent: one(p.body, 'probabilistic', 'sampling_percentage'),
+      spansPerSecond: one(p.body, 'rate_limiting', 'spans_per_second'),
+      statusCodes: blocksNamed(p.body, 'status_code').flatMap((b) => strings(attrValue(b.body, 'status_codes'))),
+    })),
   };
 }
 
 describe('tail sampling follows the environment', () => {
-  test.each(Object.keys(ENVS))('%s: errors, one latency policy per SLO, a capped baseline', (envName) => {
-    const input = ENVS[envName] as EnvironmentInput;
+  test.each(ENVIRONMENTS.filter((x) => hasTraces(loadEnvironment(x))).map((x) => [x.name, x] as const))('%s: errors, one latency policy per SLO, a capped baseline, a decision cache', (_name, input) => {
     const env = loadEnvironment(input);
     const p = policies(samplerConfig(input));
     expect(p.decisionWait).toBe(env.tailSampling.decisionWait);
     expect(p.numTraces).toBe(numTraces(env));
+    // Upstream: decision caches "much higher" than num_traces.
+    const cache = (p.decisionCache as never as { fields: { key: string; value: never }[] }).fields.map((f) => [f.key, literal(f.value)]);
+    expect(cache).toEqual([['sampled_cache_size', numTraces(env) * 5], ['non_sampled_cache_size', numTraces(env) * 5]]);
     expect(p.list[0]).toMatchObject({ type: 'status_code', statusCodes: ['ERROR'] });
-    for (const slo of env.slos) {
-      expect(p.list).toContainEqual(expect.objectContaining({ type: 'and', services: [slo.service], thresholdMs: slo.latencyThresholdMs }));
-    }
-    expect(p.list.filter((x) => x.thresholdMs !== undefined)).toHaveLength(env.slos.length);
-    const baseline = p.list.find((x) => x.name === 'baseline');
-    expect(baseline).toMatchObject({ type: 'and', percent: env.tailSampling.baselinePercent, spansPerSecond: spansPerSecondPerSampler(env) });
+    const slos = env.experiments.sloTailSampling ? env.slos : [];
+    for (const slo of slos) expect(p.list).toContainEqual(expect.objectContaining({ type: 'and', services: [slo.service], thresholdMs: slo.latencyThresholdMs }));
+    expect(p.list.filter((x) => x.thresholdMs !== undefined)).toHaveLength(slos.length);
+    expect(p.list.find((x) => x.name === 'baseline')).toMatchObject({ type: 'and', percent: env.tailSampling.baselinePercent, spansPerSecond: spansPerSecondPerSampler(env) });
   });
 
   test('changing baselinePercent, spansPerSecondLimit or decisionWait changes the rendered policy', () => {
-    const changed: EnvironmentInput = {
-      ...staging,
-      tailSampling: { baselinePercent: 42, spansPerSecondLimit: 9_000, decisionWait: '20s' },
-    };
+    const changed: EnvironmentInput = { ...staging, tailSampling: { baselinePercent: 42, spansPerSecondLimit: 9_000, decisionWait: '20s' } };
     const before = policies(samplerConfig(staging));
     const after = policies(samplerConfig(changed));
     const replicas = gatewayReplicas(loadEnvironment(changed));
@@ -488,13 +646,13 @@ describe('tail sampling follows the environment', () => {
     expect(p.list).toContainEqual(expect.objectContaining({ name: 'slow_cart_v2', type: 'and', services: ['cart.v2'], thresholdMs: 2500 }));
     expect(policies(samplerConfig(dev)).list.some((x) => x.thresholdMs === 2500)).toBe(false);
     expect(latencyBuckets(loadEnvironment(changed))).toContain('2500ms');
-    expect(render(changed).configs[NODE_AGENT_NAME]).toContain('"2500ms"');
+    expect(samplerConfig(changed).text).toContain('"2500ms"');
   });
 
   test('gateway replicas follow workload.spansPerSecond', () => {
     expect(gatewayReplicas(loadEnvironment(staging))).toBe(2);
     expect(gatewayReplicas(loadEnvironment(production))).toBe(6);
-    const bigger = { ...production, workload: { ...production.workload, spansPerSecond: 100_000 } };
-    expect(render(bigger).find(render(bigger).alloy, 'StatefulSet', GATEWAY_NAME)?.spec.replicas).toBe(14);
+    const bigger = loadEnvironment({ ...production, workload: { ...production.workload, spansPerSecond: 100_000 } });
+    expect(find(renderEnvironment(bigger).objects.get('alloy')!, 'StatefulSet', GATEWAY_NAME)?.spec.replicas).toBe(14);
   });
 });

@@ -84,7 +84,8 @@ function allowed(policies: Policy[], direction: 'ingress' | 'egress', subject: P
   if (selecting.length === 0) return true;
   return selecting.some((p) =>
     p[direction].some(
-      (r) => (r.ports ?? []).some((rp) => rp.port === port && (rp.protocol ?? 'TCP') === 'TCP') && ((direction === 'ingress' ? r.from : r.to) ?? []).some((peer) => peerMatches(peer, other)),
+      // A rule without `ports` matches every port (NetworkPolicyIngressRule / NetworkPolicyEgressRule).
+      (r) => (r.ports === undefined || r.ports.some((rp) => rp.port === port && (rp.protocol ?? 'TCP') === 'TCP')) && ((direction === 'ingress' ? r.from : r.to) ?? []).some((peer) => peerMatches(peer, other)),
     ),
   );
 }
@@ -109,10 +110,20 @@ function expectedConnections(env: Environment, objects: KubeObject[]): Set<strin
   const pods = podsOf(objects).filter((p) => !p.hostNetwork);
   const services = objects.filter((o) => o.kind === 'Service');
   const expected = new Set<string>();
-  for (const f of flows(env)) {
+  const all = flows(env);
+  // A namespace allowed to reach pods anywhere (scrape targets) also reaches MOP pods that admit every namespace.
+  const reachAnywhere = all.filter((f) => f.to.kind === 'cluster-pods' && f.from.kind === 'namespace').map((f) => (f.from as { namespace: string }).namespace);
+  // The API server calls admission webhooks from control-plane addresses, which a policy can only admit as any
+  // address (ipBlock 0.0.0.0/0): a namespace allowed to reach pods anywhere reaches the webhook port too.
+  const sources = (f: (typeof all)[number]): string[] =>
+    f.from.kind === 'namespace' ? [f.from.namespace] : f.from.kind === 'all-namespaces' || f.from.kind === 'api-server' ? reachAnywhere : [];
+  for (const f of all) {
     // Sources outside MOP (the Rollouts controller) have no rendered pods to evaluate; their ingress side is checked below.
-    if (f.from.kind !== 'namespace' || !env.platformNamespaces.includes(f.from.namespace)) continue;
-    const from = f.from.namespace;
+    for (const from of sources(f).filter((x) => env.platformNamespaces.includes(x))) addExpected(f, from);
+  }
+  return expected;
+
+  function addExpected(f: (typeof all)[number], from: string): void {
     if (f.to.kind === 'service') {
       const { service, namespace, port } = f.to.endpoint;
       const svc = services.find((s) => s.metadata.name === service && s.metadata.namespace === namespace)!;
@@ -130,7 +141,6 @@ function expectedConnections(env: Environment, objects: KubeObject[]): Set<strin
       }
     }
   }
-  return expected;
 }
 
 describe('network policies: default deny plus exactly the listed flows', () => {

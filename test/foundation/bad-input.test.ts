@@ -18,6 +18,7 @@ function variant(base: EnvironmentInput, change: (e: any) => void): EnvironmentI
 }
 
 const regional = PRODUCTION_MULTI_REGION_ENVIRONMENTS[0];
+const globalEnv = PRODUCTION_MULTI_REGION_ENVIRONMENTS[PRODUCTION_MULTI_REGION_ENVIRONMENTS.length - 1];
 
 interface Case {
   /** What is wrong, in words. */
@@ -140,6 +141,13 @@ const CASES: Case[] = [
   alone('architecture', 'components project named like the bootstrap project', variant(dev, (e) => (e.argocd.project = 'mop-dev-bootstrap')), 'argocd.project', /got "mop-dev-bootstrap"; must not be the root Application's own project/),
   alone('architecture', 'Argo CD in the canary demo namespace', variant(staging, (e) => (e.argocd.namespace = 'mop-canary')), 'argocd.namespace', /must not be one of MOP's own namespaces/),
   alone('architecture', 'Argo CD in a MOP namespace', variant(dev, (e) => (e.argocd.namespace = 'mop-grafana')), 'argocd.namespace', /must not be one of MOP's own namespaces/),
+  // Collection features (docs/alloy.md, ADR 0011).
+  alone('collection', 'unknown collection feature', variant(staging, (e) => (e.collection = { tracing: true })), 'collection.tracing', /is not a known field \(known: kubelet, kubeStateMetrics/),
+  alone('collection', 'collection feature that is not a boolean', variant(dev, (e) => (e.collection = { podLogs: 'yes' })), 'collection.podLogs', /got "yes"; must be true or false/),
+  alone('collection', 'application observability without a Tempo', variant(globalEnv, (e) => (e.collection.applicationObservability = true)), 'collection.applicationObservability', /must be false in a multi-region global environment/),
+  alone('collection', 'global logs without a region Loki to write to', variant(globalEnv, (e) => delete e.multiRegion.regions[0].lokiPushUrl), 'collection.podLogs', /set multiRegion\.regions\.0\.lokiPushUrl or switch it off/),
+  alone('collection', 'a Loki push URL on a second region', variant(globalEnv, (e) => (e.multiRegion.regions[1].lokiPushUrl = 'https://loki.us-east-1.mop.example.com/loki/api/v1/push')), 'multiRegion.regions.1.lokiPushUrl', /only read from the first region/),
+  alone('collection', 'a plain-http Loki push URL', variant(globalEnv, (e) => (e.multiRegion.regions[0].lokiPushUrl = 'http://loki.example.com/loki/api/v1/push')), 'multiRegion.regions.0.lokiPushUrl', /https:\/\/ URL/),
   // Notification routing (env.alerting, docs/architecture/0010-alert-notifications.md).
   alone('alerting', 'unknown receiver type', variant(production, (e) => (e.alerting.receivers[0].type = 'sms')), 'alerting.receivers.0.type', /got "sms"; must be a receiver whose type is one of slack, pagerduty, opsgenie, email, webhook, msteams/),
   alone('alerting', 'inline webhook URL instead of a Secret key', variant(staging, (e) => (e.alerting.receivers[1].url = 'https://hooks.example.com/abc')), 'alerting.receivers.1.url', /must reference a key of an operator-created Secret .* never the credential or URL itself/),
@@ -222,7 +230,7 @@ describe('invalid environment configurations are refused with one line naming en
   test('there are at least 40 cases, in every class of issue #14', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
     expect(new Set(CASES.map((c) => c.kind))).toEqual(
-      new Set(['port', 'tenant', 'bucket', 'retention', 'tail sampling', 'shape', 'number', 'slo', 'experiment', 'capacity', 'architecture', 'kafka', 'alerting', 'collision']),
+      new Set(['port', 'tenant', 'bucket', 'retention', 'tail sampling', 'shape', 'number', 'slo', 'experiment', 'capacity', 'architecture', 'kafka', 'alerting', 'collection', 'collision']),
     );
   });
 
@@ -257,7 +265,7 @@ describe('synth refuses each of them on the command line and leaves dist/ and do
   let realDocBefore: string;
   beforeAll(() => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mop-bad-input-'));
-    synth({ outdir, environments: [dev, staging], flowsDoc: path.join(outdir, 'network-flows.md') });
+    synth({ outdir, environments: [dev, staging], docsDir: outdir });
     before = snapshotTree(outdir);
     realDocBefore = fs.readFileSync(realDoc, 'utf8');
   });

@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import { ENVIRONMENTS, Environment, loadEnvironment } from '../../environments';
 import { KubeObject, renderEnvironment } from '../../constructs/render';
 import { DASHBOARD_UIDS, buildDashboards } from '../../constructs/grafana/dashboards';
+import { collectionDashboards } from '../../constructs/grafana/kubernetes';
 import { DATASOURCE_UIDS, TRACES_TO_METRICS_QUERIES } from '../../constructs/grafana/datasources';
 import { DASHBOARDS_PATH, GRAFANA_UID, dashboardFiles } from '../../constructs/grafana';
 import { endpoints, url } from '../../constructs/endpoints';
@@ -171,7 +172,7 @@ describe('dashboards', () => {
   const recorded = recordedNames(env);
   const known = knownMetricNames();
   const expressions: Expression[] = [
-    ...Object.entries(dashboards).flatMap(([key, d]) => dashboardExpressions(JSON.parse(JSON.stringify(d)), key)),
+    ...Object.entries({ ...dashboards, ...collectionDashboards(env) }).flatMap(([key, d]) => dashboardExpressions(JSON.parse(JSON.stringify(d)), key)),
     ...TRACES_TO_METRICS_QUERIES.map((q) => ({ language: 'promql' as const, expr: q.query, where: `Tempo tracesToMetrics ${q.name}`, datasourceUid: DATASOURCE_UIDS.mimir })),
   ];
 

@@ -106,6 +106,57 @@ export const KNOWN_METRICS: readonly MetricList[] = [
     histograms: ['ebpf_exporter_tcp_connect_latency_seconds'],
   },
   {
+    emitter: 'Alloy v1.18.1 itself and its log and load-balancing components',
+    source:
+      'grafana/alloy v1.18.1 flowcmd/flowcmd.go (build.NewCollector("alloy") → alloy_build_info); internal/component/common/loki/client/metrics.go ' +
+      '(loki_write_*); internal/component/loki/source/file/metrics.go (loki_source_file_*); operations/alloy-mixin/dashboards/otel-engine-overview.libsonnet ' +
+      '(otelcol_exporter_queue_size, _capacity); open-telemetry/opentelemetry-collector-contrib exporter/loadbalancingexporter/metadata.yaml (loadbalancer_num_backends, otelcol_ prefix)',
+    names: [
+      'alloy_build_info',
+      'loki_write_sent_entries_total',
+      'loki_write_dropped_entries_total',
+      'loki_source_file_files_active_total',
+      'otelcol_exporter_queue_size',
+      'otelcol_exporter_queue_capacity',
+      'otelcol_loadbalancer_num_backends',
+    ],
+  },
+  {
+    emitter: 'kube-state-metrics v2.20.0 (collection.kubeStateMetrics)',
+    source: 'kubernetes/kube-state-metrics v2.20.0 docs/metrics/workload/{pod,deployment,job}-metrics.md, docs/metrics/storage/persistentvolumeclaim-metrics.md, docs/metrics/cluster/node-metrics.md',
+    names: [
+      'kube_pod_info',
+      'kube_pod_status_phase',
+      'kube_pod_container_status_restarts_total',
+      'kube_deployment_spec_replicas',
+      'kube_deployment_status_replicas_available',
+      'kube_job_status_failed',
+      'kube_persistentvolumeclaim_status_phase',
+      'kube_node_status_condition',
+    ],
+  },
+  {
+    emitter: 'kubelet and cAdvisor (collection.kubelet)',
+    source: 'grafana/k8s-monitoring-helm k8s-monitoring-3.8.12 charts/k8s-monitoring/charts/feature-cluster-metrics/default-allow-lists/{kubelet,cadvisor}.yaml',
+    names: ['kubelet_volume_stats_used_bytes', 'kubelet_volume_stats_capacity_bytes', 'container_cpu_usage_seconds_total', 'container_memory_working_set_bytes'],
+  },
+  {
+    emitter: 'node-exporter v1.12.1 (collection.nodeExporter)',
+    source: 'prometheus/node_exporter v1.12.1 collector/{cpu_linux,meminfo,filesystem_common,netdev_common}.go (node_cpu_seconds_total, node_memory_<field>_bytes, node_filesystem_avail/size_bytes, node_network_<dir>_bytes_total)',
+    names: ['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes', 'node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_network_receive_bytes_total', 'node_network_transmit_bytes_total'],
+  },
+  {
+    emitter: 'Kubernetes API server and CoreDNS (collection.controlPlane)',
+    source: 'kubernetes/kubernetes staging/src/k8s.io/apiserver/pkg/endpoints/metrics/metrics.go (apiserver_request_total, apiserver_request_duration_seconds); coredns/coredns plugin/metrics/vars (coredns_dns_responses_total)',
+    names: ['apiserver_request_total', 'coredns_dns_responses_total'],
+    histograms: ['apiserver_request_duration_seconds'],
+  },
+  {
+    emitter: 'Prometheus scrape loop (every prometheus.scrape target)',
+    source: 'prometheus/prometheus scrape/scrape.go (scrapeHealthMetricName = "up")',
+    names: ['up'],
+  },
+  {
     emitter: 'Mimir ruler (Prometheus rules engine)',
     source: 'prometheus/prometheus rules/alerting.go (alertMetricName = "ALERTS")',
     names: ['ALERTS'],

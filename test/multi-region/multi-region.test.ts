@@ -70,7 +70,13 @@ describe('generated from the list of regions', () => {
     }
     expect(globalInput.multiRegion).toEqual({
       role: 'global',
-      regions: PRODUCTION_REGIONS.map((r) => ({ name: r.region, tempoQueryUrl: `https://tempo.${r.region}.${spec.domain}`, lokiQueryUrl: `https://loki.${r.region}.${spec.domain}` })),
+      regions: PRODUCTION_REGIONS.map((r, i) => ({
+        name: r.region,
+        tempoQueryUrl: `https://tempo.${r.region}.${spec.domain}`,
+        lokiQueryUrl: `https://loki.${r.region}.${spec.domain}`,
+        // The global cluster's own logs go to the first region's Loki.
+        ...(i === 0 ? { lokiPushUrl: `https://loki.${r.region}.${spec.domain}/loki/api/v1/push` } : {}),
+      })),
     });
   });
 
@@ -102,16 +108,32 @@ describe('which components run where', () => {
     expect(all(r).some((o) => /mimir|grafana/.test(o.metadata.name) && o.kind !== 'NetworkPolicy')).toBe(false);
   });
 
-  test('the global environment runs Mimir and Grafana only', () => {
-    expect([...global.objects.keys()].sort()).toEqual(['argocd', 'grafana', 'mimir', 'platform', 'rollout-operator']);
+  test('the global environment runs Mimir, Grafana and Alloy (which observes the global cluster itself)', () => {
+    expect([...global.objects.keys()].sort()).toEqual(['alloy', 'argocd', 'grafana', 'mimir', 'platform', 'rollout-operator']);
     const ns = global.env.namespaces;
-    expect(all(global).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual([ns.grafana, ns.mimir].sort());
-    const elsewhere = [ns.tempo, ns.loki, ns.alloy, ns.alloyNode, ns.obi];
+    expect(all(global).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual([ns.alloy, ns.alloyNode, ns.grafana, ns.mimir].sort());
+    const elsewhere = [ns.tempo, ns.loki, ns.obi];
     expect(all(global).filter((o) => elsewhere.includes(o.metadata.namespace ?? ''))).toEqual([]);
-    expect(all(global).some((o) => ['DaemonSet'].includes(o.kind))).toBe(false);
+    // The node agent and node-exporter on every node; no trace pipeline (no Tempo here).
+    expect(all(global).filter((o) => o.kind === 'DaemonSet').map((o) => o.metadata.name).sort()).toEqual([NODE_AGENT_NAME, 'node-exporter']);
+    expect(all(global).some((o) => o.metadata.name === GATEWAY_NAME)).toBe(false);
     // Argo CD may only deploy into the namespaces that exist here.
     const project = find(global, 'AppProject', globalInput.argocd.project) as Obj;
-    expect(project.spec.destinations.map((d: Obj) => d.namespace).sort()).toEqual([ns.grafana, ns.mimir].sort());
+    expect(project.spec.destinations.map((d: Obj) => d.namespace).sort()).toEqual([ns.alloy, ns.alloyNode, ns.grafana, ns.mimir].sort());
+  });
+
+  test("the global cluster's Alloy writes metrics to its own Mimir and logs to the first region's Loki, which admits them", () => {
+    const first = PRODUCTION_REGIONS[0].region;
+    const pushUrl = `https://loki.${first}.${spec.domain}/loki/api/v1/push`;
+    const node = configMapFile(global, `${NODE_AGENT_NAME}-config`, PATHS.configFile);
+    expect(node).toMatch(new RegExp(`url\\s+= "${url(endpoints(global.env).mimirPush)}"`));
+    expect(node).toMatch(new RegExp(`url\\s+= "${pushUrl}"`));
+    expect(node).not.toContain('otelcol.receiver.otlp');
+    const egress = flowPolicy(all(global), global.env.namespaces.alloyNode, 'egress', 'node-logs-to-loki');
+    expect(egress?.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
+    const region = regional.find((r) => r.env.cluster.region === first)!;
+    const ingress = flowPolicy(all(region), region.env.namespaces.loki, 'ingress', 'global-alloy-logs-to-loki');
+    expect(ingress?.spec.ingress?.[0].from).toEqual([{ namespaceSelector: { matchLabels: { [CROSS_REGION_ACCESS_LABEL]: 'true' } } }]);
   });
 });
 
@@ -130,8 +152,8 @@ describe.each(regional.map((r) => [r.env.name, r] as const))('%s: metrics to the
     }
     const e = endpoints(r.env);
     const gateway = configs[1];
-    expect(gateway).toContain(`endpoint = "${hostPort(e.tempoOtlpGrpc)}"`);
-    expect(local(e.tempoOtlpGrpc.service, e.tempoOtlpGrpc.namespace)).toBe(true);
+    expect(gateway).toContain(`endpoint      = "dns:///${hostPort(e.tempoOtlpGrpcPods)}"`);
+    expect(local(e.tempoOtlpGrpcPods.service, e.tempoOtlpGrpcPods.namespace)).toBe(true);
     expect(configs[0]).toMatch(new RegExp(`url\\s+= "${url(e.lokiPush)}"`));
     expect(url(e.lokiPush)).toMatch(/\.svc\.cluster\.local:/);
     expect(local(e.lokiPush.service, e.lokiPush.namespace)).toBe(true);
@@ -160,7 +182,7 @@ describe.each(regional.map((r) => [r.env.name, r] as const))('%s: metrics to the
 
   test('network: egress to the global Mimir by port 443, ingress at the query-frontends from the cross-region ingress', () => {
     const n = r.env.namespaces;
-    for (const [namespace, id] of [[n.alloyNode, 'node-metrics-to-mimir'], [n.alloy, 'gateway-metrics-to-mimir'], [n.tempo, 'tempo-generator-to-mimir']]) {
+    for (const [namespace, id] of [[n.alloyNode, 'node-metrics-to-mimir'], [n.alloy, 'gateway-metrics-to-mimir']]) {
       const p = flowPolicy(all(r), namespace, 'egress', id);
       expect(p?.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
     }

@@ -242,7 +242,9 @@ describe('OBI privileges', () => {
     expect(on.pod.hostNetwork).toBe(true);
     expect(on.pod.dnsPolicy).toBe('ClusterFirstWithHostNet');
     expect(on.config.network.enable).toBe(true);
-    expect(on.config.metrics.features).toEqual(expect.arrayContaining(['application', 'application_service_graph', 'network']));
+    expect(on.config.metrics.features).toEqual(expect.arrayContaining(['application', 'network']));
+    // Service graphs come from Alloy's servicegraph connector only (one producer of traces_service_graph_*).
+    expect(on.config.metrics.features).not.toContain('application_service_graph');
     const off = mode('privileged', false);
     expect(off.pod.hostNetwork).toBeUndefined();
     expect(off.pod.dnsPolicy).toBeUndefined();

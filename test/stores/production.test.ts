@@ -165,7 +165,9 @@ for (const name of ['staging', 'production']) {
       expect(t.multitenancy_enabled).toBe(true);
       expect(t.metrics_generator.storage.remote_write).toEqual([{ url: url(endpoints(env).mimirPush), send_exemplars: true }]);
       expect(t.metrics_generator.storage.remote_write_add_org_id_header).toBe(true);
-      expect(t.overrides.defaults.metrics_generator.processors).toEqual(['service-graphs', 'span-metrics']);
+      // No generator processors: Alloy is the one producer of service graphs and span metrics (ADR 0011).
+      expect(t.overrides?.defaults?.metrics_generator?.processors).toBeUndefined();
+      expect(runtime('tempo').overrides[env.tenant].metrics_generator.processors).toBeUndefined();
       expect(runtime('mimir').overrides[env.tenant].max_global_exemplars_per_user).toBeGreaterThan(0);
     });
 

@@ -60,16 +60,18 @@ describe('the command line', () => {
     expect(run.stdout).toContain('dev\tdev\tmimir,tempo,loki,alloy,obi,grafana\n');
   });
 
-  test('--outdir DIR renders everything under DIR, the network-flows document included, and leaves dist/ and docs/ alone', () => {
+  test('--outdir DIR renders everything under DIR, the generated documents included, and leaves dist/ and docs/ alone', () => {
     const before = projectState();
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'mop-cli-out-'));
     try {
       const run = spawnSync('npm', ['--prefix', project, 'run', '-s', 'synth', '--', '--outdir', 'rendered', '--quiet'], { cwd: elsewhere, encoding: 'utf8' });
       expect(run.status).toBe(0);
       const out = path.join(elsewhere, 'rendered');
-      expect(fs.readdirSync(out).sort()).toEqual([...ENVIRONMENTS.map((e) => e.name), 'network-flows.md'].sort());
+      expect(fs.readdirSync(out).sort()).toEqual([...ENVIRONMENTS.map((e) => e.name), 'network-flows.md', 'prerequisites.md'].sort());
       expect(snapshotTree(path.join(out, 'staging'))).toEqual(snapshotTree(path.join(project, 'dist', 'staging')));
-      expect(fs.readFileSync(path.join(out, 'network-flows.md'), 'utf8')).toBe(fs.readFileSync(path.join(project, 'docs', 'network-flows.md'), 'utf8'));
+      for (const doc of ['network-flows.md', 'prerequisites.md']) {
+        expect(fs.readFileSync(path.join(out, doc), 'utf8')).toBe(fs.readFileSync(path.join(project, 'docs', doc), 'utf8'));
+      }
       expect(projectState()).toEqual(before);
     } finally {
       fs.rmSync(elsewhere, { recursive: true, force: true });
@@ -89,7 +91,7 @@ describe('--check', () => {
     const changed = path.join(dist, 'staging', 'mimir', 'configmap-mimir-config.yaml');
     const removed = path.join(dist, 'dev', 'grafana', fs.readdirSync(path.join(dist, 'dev', 'grafana'))[0]);
     const saved = { changed: fs.readFileSync(changed, 'utf8'), removed: fs.readFileSync(removed, 'utf8') };
-    fs.writeFileSync(changed, saved.changed.replace('retention', 'retentoin'));
+    fs.writeFileSync(changed, `${saved.changed}# edited by hand\n`);
     fs.rmSync(removed);
     fs.writeFileSync(path.join(dist, 'production', 'stray.yaml'), 'kind: Stray\n');
     try {
@@ -142,9 +144,9 @@ describe('an incremental synth renders exactly what a clean build renders', () =
       fs.writeFileSync(file, original.replace("metrics: '30d'", "metrics: '31d'"));
       const run = npmSynth([]);
       expect(run.status).toBe(0);
-      expect(fs.readFileSync(path.join(project, 'dist', 'staging', 'mimir', 'configmap-mimir-config.yaml'), 'utf8')).toContain('compactor_blocks_retention_period: 31d');
-      // The record and the Mimir config change, and with the config's checksum every Mimir pod template.
-      expect(run.stdout).toMatch(/^staging: .*; \d+ changed\n {4}~ environment.json\n {4}~ mimir\/configmap-mimir-config.yaml\n/m);
+      expect(fs.readFileSync(path.join(project, 'dist', 'staging', 'mimir', 'configmap-mimir-runtime.yaml'), 'utf8')).toContain('compactor_blocks_retention_period: 31d');
+      // The record and Mimir's runtime overrides change; no pod template does (the runtime file has no checksum).
+      expect(run.stdout).toMatch(/^staging: .*; 2 changed\n {4}~ environment.json\n {4}~ mimir\/configmap-mimir-runtime.yaml\n/m);
       expect(run.stdout).toMatch(/^production: .*; unchanged$/m);
     } finally {
       fs.writeFileSync(file, original);
@@ -154,7 +156,7 @@ describe('an incremental synth renders exactly what a clean build renders', () =
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('retention.metrics: 31d → 30d');
     expect(npmSynth(['--allow-destructive', '--quiet']).status).toBe(0);
-    expect(fs.readFileSync(path.join(project, 'dist', 'staging', 'mimir', 'configmap-mimir-config.yaml'), 'utf8')).toContain('compactor_blocks_retention_period: 30d');
+    expect(fs.readFileSync(path.join(project, 'dist', 'staging', 'mimir', 'configmap-mimir-runtime.yaml'), 'utf8')).toContain('compactor_blocks_retention_period: 30d');
   });
 
   test('a code cache made for another bundle is not used', () => {

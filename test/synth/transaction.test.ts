@@ -46,12 +46,12 @@ function fixture(): Fixture {
 }
 
 function synthNew(f: Fixture, step?: (s: string) => void) {
-  return synth({ outdir: f.outdir, environments: NEW, flowsDoc: f.doc, allowDestructive: true, step });
+  return synth({ outdir: f.outdir, environments: NEW, docsDir: path.dirname(f.doc), allowDestructive: true, step });
 }
 
 // Built while jest collects the tests, because the list of steps (one test each) comes from a real synth.
 const template = tmp('mop-txn-template-');
-synth({ outdir: path.join(template, 'dist'), environments: OLD, flowsDoc: path.join(template, 'docs', 'network-flows.md') });
+synth({ outdir: path.join(template, 'dist'), environments: OLD, docsDir: path.join(template, 'docs') });
 const oldState = snapshotTree(template);
 const newState = (() => {
   const n = fixture();
@@ -102,10 +102,11 @@ describe('a failure at any step leaves dist/ old, or committed and recoverable t
   const steps = stepsOfOneSynth();
 
   test('the commit has the steps the journal design names', () => {
-    for (const s of ['write dev', 'write staging', 'write network-flows document', 'write-journal', 'move-aside dev', 'move-in dev', 'move-aside staging', 'move-in staging', 'remove production', 'end-journal', 'remove-staging']) {
+    for (const s of ['write dev', 'write staging', 'write documents', 'write-journal', 'move-aside dev', 'move-in dev', 'move-aside staging', 'move-in staging', 'remove production', 'end-journal', 'remove-staging']) {
       expect(steps).toContain(s);
     }
     expect(steps).toContain('move-file network-flows.md');
+    expect(steps).toContain('move-file prerequisites.md');
   });
 
   test.each(steps)('a failure at "%s"', (failAt) => {
@@ -151,7 +152,7 @@ describe('a synth killed at any step (SIGKILL: no clean-up runs)', () => {
     const fs = require('fs');
     const { synth } = require(${JSON.stringify(bundle)});
     const [outdir, envFile, doc, killAt] = process.argv.slice(1);
-    synth({ outdir, environments: JSON.parse(fs.readFileSync(envFile, 'utf8')), flowsDoc: doc, allowDestructive: true,
+    synth({ outdir, environments: JSON.parse(fs.readFileSync(envFile, 'utf8')), docsDir: require('path').dirname(doc), allowDestructive: true,
       step: (s) => { if (s === killAt) process.kill(process.pid, 'SIGKILL'); } });`;
   beforeAll(() => {
     execFileSync('node', ['scripts/build.cjs'], { cwd: PROJECT_ROOT });
@@ -212,7 +213,7 @@ describe('concurrent synths', () => {
     const first: ChildProcess = spawn('node', ['-e', `
       const fs = require('fs');
       const { synth } = require(${JSON.stringify(bundle)});
-      synth({ outdir: ${JSON.stringify(f.outdir)}, environments: JSON.parse(fs.readFileSync(${JSON.stringify(envFile)}, 'utf8')), flowsDoc: ${JSON.stringify(f.doc)}, allowDestructive: true,
+      synth({ outdir: ${JSON.stringify(f.outdir)}, environments: JSON.parse(fs.readFileSync(${JSON.stringify(envFile)}, 'utf8')), docsDir: ${JSON.stringify(path.dirname(f.doc))}, allowDestructive: true,
         step: (s) => { if (s === 'write-journal') { process.stdout.write('holding\\n'); while (!fs.existsSync(${JSON.stringify(gate)})) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); } } });`]);
     try {
       await new Promise<void>((resolve, reject) => {
