@@ -46,6 +46,18 @@ function copyOfStaging(change: (e: any) => void): EnvironmentInput {
   });
 }
 
+/** The copy's own buckets, then its own topics, then its own project: each step fixes one more collision. */
+const ownBuckets = (e: any) => (e.storage.buckets = Object.fromEntries(Object.entries(e.storage.buckets).map(([k, v]) => [k, `${v}-eu`])));
+const ownTopics = (e: any) => {
+  ownBuckets(e);
+  e.kafka.mimirTopic += '-eu';
+  e.kafka.tempoTopic += '-eu';
+};
+const ownProject = (e: any) => {
+  ownTopics(e);
+  e.argocd.project = 'mop-staging-eu';
+};
+
 const longTenant = 'a'.repeat(151);
 
 const CASES: Case[] = [
@@ -172,7 +184,7 @@ const CASES: Case[] = [
   {
     kind: 'collision',
     name: "a copy with its own buckets but staging's Kafka topics",
-    environments: [staging, copyOfStaging((e) => (e.storage.buckets = Object.fromEntries(Object.entries(e.storage.buckets).map(([k, v]) => [k, `${v}-eu`]))))],
+    environments: [staging, copyOfStaging(ownBuckets)],
     env: 'staging-eu',
     field: 'kafka.mimirTopic',
     says: /environment "staging" uses it.*other’s records/,
@@ -180,14 +192,7 @@ const CASES: Case[] = [
   {
     kind: 'collision',
     name: "a copy with its own buckets and topics but staging's Argo CD project",
-    environments: [
-      staging,
-      copyOfStaging((e) => {
-        e.storage.buckets = Object.fromEntries(Object.entries(e.storage.buckets).map(([k, v]) => [k, `${v}-eu`]));
-        e.kafka.mimirTopic += '-eu';
-        e.kafka.tempoTopic += '-eu';
-      }),
-    ],
+    environments: [staging, copyOfStaging(ownTopics)],
     env: 'staging-eu',
     field: 'argocd.project',
     says: /got "mop-staging"; must not be used by another environment/,
@@ -195,15 +200,7 @@ const CASES: Case[] = [
   {
     kind: 'collision',
     name: "a copy on staging's cluster with staging's namespace prefix",
-    environments: [
-      staging,
-      copyOfStaging((e) => {
-        e.storage.buckets = Object.fromEntries(Object.entries(e.storage.buckets).map(([k, v]) => [k, `${v}-eu`]));
-        e.kafka.mimirTopic += '-eu';
-        e.kafka.tempoTopic += '-eu';
-        e.argocd.project = 'mop-staging-eu';
-      }),
-    ],
+    environments: [staging, copyOfStaging(ownProject)],
     env: 'staging-eu',
     field: 'namespacePrefix',
     says: /two environments on cluster "mop-staging" with one prefix/,
