@@ -35,7 +35,7 @@ export function mimirRuntimeConfig(env: Environment): Obj {
         max_global_series_per_user: Math.ceil(w.activeSeries * 1.5),
         ingestion_rate: Math.ceil(w.samplesPerSecond * 1.5),
         ingestion_burst_size: Math.ceil(w.samplesPerSecond * 15),
-        // Exemplars are off by default (0); Tempo's span metrics and OBI send them.
+        // Exemplars are off by default (0); Alloy's span metrics and OBI send them.
         max_global_exemplars_per_user: Math.max(100_000, Math.ceil(w.activeSeries / 10)),
       },
     },

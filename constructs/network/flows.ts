@@ -104,8 +104,8 @@ export function flows(env: Environment): Flow[] {
       add({ id: 'cluster-logs-to-loki', from: ns(n.alloy), to: to(e.lokiPush, 'the Loki of the first region'), purpose: 'Kubernetes events to Loki' });
     }
   }
-  // Tempo writes nothing to Mimir: its metrics-generator runs no processors (Alloy derives span metrics and service
-  // graphs, ADR 0011).
+  // Tempo writes nothing to Mimir: MOP runs no metrics-generator (Alloy derives span metrics and service graphs,
+  // ADR 0011; constructs/tempo/index.ts).
 
   if (runs('grafana')) {
     add({ id: 'grafana-to-mimir', from: ns(n.grafana), to: svc(e.mimirQuery), purpose: 'Grafana queries metrics' });
@@ -126,7 +126,7 @@ export function flows(env: Environment): Flow[] {
   // Multi-region: what the other clusters reach through the operator's ingress (namespaces labelled CROSS_REGION_ACCESS_LABEL).
   const crossRegion: FlowSource = { kind: 'labelled-namespaces', label: CROSS_REGION_ACCESS_LABEL };
   if (env.multiRegion?.role === 'global') {
-    add({ id: 'regions-metrics-to-mimir', from: crossRegion, to: svc(e.mimirPush), purpose: "the regions' Alloy and Tempo metrics-generator write metrics to the global Mimir" });
+    add({ id: 'regions-metrics-to-mimir', from: crossRegion, to: svc(e.mimirPush), purpose: "the regions' Alloy writes metrics to the global Mimir" });
     add({ id: 'regions-queries-to-mimir', from: crossRegion, to: svc(e.mimirQuery), purpose: "the regions' Argo Rollouts query SLO metrics during canary analysis" });
   }
   if (env.multiRegion?.role === 'regional') {

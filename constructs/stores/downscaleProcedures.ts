@@ -82,11 +82,6 @@ export const DOWNSCALE_PROCEDURES: Readonly<Record<Store, Readonly<Record<string
       source: 'grafana/tempo docs/sources/tempo/set-up-for-tracing/setup-tempo/plan/size.md @v3.0.3 ("Backend-worker")',
       losesData: false,
     },
-    'metrics-generator': {
-      procedure: 'lower the replicas; a removed generator keeps its Kafka partitions until the consumer-group session timeout (minutes), a gap in span metrics, then the others take them over',
-      source: 'grafana/tempo docs/sources/tempo/metrics-from-traces/metrics-generator/_index.md @v3.0.3 ("Partition handoff during rollouts")',
-      losesData: false,
-    },
   },
   loki: {
     monolithic: {

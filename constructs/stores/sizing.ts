@@ -183,7 +183,6 @@ export interface TempoSizing {
   readonly queryFrontend: Size;
   readonly backendScheduler: Size;
   readonly backendWorker: Size;
-  readonly metricsGenerator: Size;
 }
 
 /** Tempo runs live-stores in two zones (zone-a, zone-b), as upstream's jsonnet does. */
@@ -197,12 +196,10 @@ export function tempoSizing(env: Environment): TempoSizing {
   const liveStores = replicasFor(mbps, c.liveStoreMBps, 1);
   const queriers = replicasFor(mbps, c.querierMBps, 2);
   const workers = replicasFor(mbps, c.backendWorkerMBps, 2);
-  const generators = replicasFor(mbps, c.distributorMBps, 2);
   const d = share(mbps, distributors, c.distributorMBps);
   const l = share(mbps, liveStores, c.liveStoreMBps);
   const q = share(mbps, queriers, c.querierMBps);
   const bw = share(mbps, workers, c.backendWorkerMBps);
-  const g = share(mbps, generators, c.distributorMBps);
   // Memory is the lower end of each range in size.md whatever the load (it depends on trace composition, not on
   // the rate); CPU follows the share of a replica's published capacity the load uses.
   const m = CAPACITY.tempo.memoryGB;
@@ -221,8 +218,6 @@ export function tempoSizing(env: Environment): TempoSizing {
     queryFrontend: { replicas: 2, resources: res(0.5, m.queryFrontend * GB) },
     backendScheduler: { replicas: 1, resources: res(0.5, m.backendScheduler * GB), disk: '10Gi' },
     backendWorker: { replicas: workers, resources: res(0.5 * bw, m.backendWorker * GB) },
-    // Not in the sizing table: upstream jsonnet defaults (500m, 1Gi), one per 10 MB/s like the distributors.
-    metricsGenerator: { replicas: generators, resources: res(0.5 * g, 1 * GB * g, 1.5, 512 * 1024 ** 2), disk: '10Gi' },
   };
 }
 

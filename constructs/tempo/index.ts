@@ -1,7 +1,6 @@
 import { Environment } from '../../environments';
 import { toYaml } from '../base';
-import { PORTS, url } from '../endpoints';
-import { regionLabels } from '../multi-region';
+import { PORTS } from '../endpoints';
 import { ComponentDefinition } from '../platform';
 import { ENV_VARS, clusterLabel, gossipJoin, kafkaEnv, placeholder, runtimeConfigPath, storeComponent, storeFoundation, toGoDuration, zones } from '../stores/common';
 import { zoneRollout } from '../stores/rollout';
@@ -13,14 +12,15 @@ const DATA = '/var/tempo';
 type Obj = Record<string, unknown>;
 
 /**
- * The non-zero `overrides.defaults` of Tempo 3.0.3 (docs/sources/tempo/configuration/manifest.md @v3.0.3). A tenant's
- * block in the overrides file is not merged with `defaults` field by field (configuration/_index.md, "Tenant-specific
- * overrides"), so the tenant's block repeats them.
+ * The non-zero `overrides.defaults` of Tempo 3.0.3 (docs/sources/tempo/configuration/manifest.md @v3.0.3) that the
+ * components MOP runs read. A tenant's block in the overrides file is not merged with `defaults` field by field
+ * (configuration/_index.md, "Tenant-specific overrides"), so the tenant's block repeats them. The
+ * `metrics_generator` defaults are left out: they only act where a metrics-generator runs processors, and MOP runs
+ * no metrics-generator (below).
  */
 export const TEMPO_OVERRIDE_DEFAULTS = {
   ingestion: { rate_limit_bytes: 30_000_000, burst_size_bytes: 30_000_000, max_traces_per_user: 10_000, retry_info_enabled: true },
   read: { max_bytes_per_tag_values_query: 1_000_000, max_condition_groups_per_tag_query: 100 },
-  metrics_generator: { generate_native_histograms: 'classic', native_histogram_bucket_factor: 1.1, native_histogram_max_bucket_number: 100, native_histogram_min_reset_duration: '15m0s' },
   global: { max_bytes_per_trace: 5_000_000 },
 } as const;
 
@@ -39,7 +39,6 @@ export function tempoRuntimeConfig(env: Environment): Obj {
       [env.tenant]: {
         ingestion: { ...d.ingestion, rate_limit_bytes: perDistributor, burst_size_bytes: Math.max(d.ingestion.burst_size_bytes, perDistributor) },
         read: d.read,
-        metrics_generator: d.metrics_generator,
         global: d.global,
         compaction: { block_retention: toGoDuration(env.retention.traces) },
       },
@@ -47,8 +46,20 @@ export function tempoRuntimeConfig(env: Environment): Obj {
   };
 }
 
-/** Both modes: OTLP receivers on 0.0.0.0 (the receiver defaults to localhost), tenancy, span metrics to Mimir. */
-function shared(env: Environment, mimirPushUrl: string): Obj {
+/**
+ * Both modes: OTLP receivers on 0.0.0.0 (the receiver defaults to localhost), tenancy, overrides file, memberlist.
+ *
+ * No metrics-generator. Alloy derives service graphs and span metrics from every span before tail sampling, so
+ * `traces_service_graph_*` and `traces_spanmetrics_*` have exactly one producer (docs/alloy.md, ADR 0011), and in
+ * Tempo 3 nothing else MOP uses needs the generator (grafana/tempo @v3.0.3): TraceQL metrics over recent data are
+ * served by the live-stores (modules/querier/querier_query_range.go queryRangeRecent, forLiveStoreMetricsRing; the
+ * generator's `local-blocks` processor is gone, metrics-from-traces/metrics-generator/_index.md), older data from
+ * blocks. So there is no `metrics_generator` block: without `storage.path` the `all` target runs the generator
+ * module as an idle service (cmd/tempo/app/modules.go initGenerator, modules/generator/generator.go
+ * ErrUnconfigured), and the distributor forwards spans to it only for a tenant with processors
+ * (modules/distributor/distributor.go pushTracesToGenerator).
+ */
+function shared(env: Environment): Obj {
   return {
     multitenancy_enabled: true,
     stream_over_http_enabled: true,
@@ -59,39 +70,28 @@ function shared(env: Environment, mimirPushUrl: string): Obj {
         otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${PORTS.otlpGrpc}` }, http: { endpoint: `0.0.0.0:${PORTS.otlpHttp}` } } },
       },
     },
-    metrics_generator: {
-      registry: { external_labels: { source: 'tempo', cluster: env.cluster.name, ...regionLabels(env) } },
-      storage: {
-        path: `${DATA}/generator/wal`,
-        // X-Scope-OrgID of the span's tenant (env.tenant) is added to every remote write.
-        remote_write_add_org_id_header: true,
-        remote_write: [{ url: mimirPushUrl, send_exemplars: true }],
-      },
-    },
-    // No metrics-generator processors (they are off by default): Alloy derives service graphs and span metrics from
-    // every span before tail sampling, so `traces_service_graph_*` and `traces_spanmetrics_*` have exactly one
-    // producer (docs/alloy.md, ADR 0011). The tenant's limits and retention are in the overrides file.
+    // The tenant's limits and retention are in the overrides file.
     overrides: { per_tenant_override_config: runtimeConfigPath('tempo') },
     memberlist: { cluster_label: clusterLabel(env, 'tempo'), join_members: [gossipJoin(env, 'tempo')], bind_port: PORTS.gossip },
   };
 }
 
 /** Single process (`-target=all`) with the `local` backend, supported only in monolithic mode; no Kafka. */
-export function tempoMonolithicConfig(env: Environment, mimirPushUrl: string): Obj {
-  const s = shared(env, mimirPushUrl);
+export function tempoMonolithicConfig(env: Environment): Obj {
+  const s = shared(env);
   return {
     ...s,
     storage: { trace: { backend: 'local', local: { path: `${DATA}/blocks` }, wal: { path: `${DATA}/wal` } } },
   };
 }
 
-/** Tempo 3 microservices: distributors write to Kafka; live-stores, block-builders and generators consume it. */
-export function tempoDistributedConfig(env: Environment, mimirPushUrl: string): Obj {
+/** Tempo 3 microservices: distributors write to Kafka; live-stores and block-builders consume it. */
+export function tempoDistributedConfig(env: Environment): Obj {
   const kafka = env.kafka;
   if (!kafka) throw new Error(`environment "${env.name}": kafka: distributed Tempo 3 needs an existing Kafka`);
   const ns = env.namespaces.tempo;
   const svc = (name: string) => `${name}.${ns}.svc.cluster.local`;
-  const s = shared(env, mimirPushUrl);
+  const s = shared(env);
   return {
     ...s,
     ingest: {
@@ -115,8 +115,8 @@ export function tempoDistributedConfig(env: Environment, mimirPushUrl: string): 
   };
 }
 
-export function tempoConfigYaml(env: Environment, mimirPushUrl: string): string {
-  const config = env.stores.tempo === 'monolithic' ? tempoMonolithicConfig(env, mimirPushUrl) : tempoDistributedConfig(env, mimirPushUrl);
+export function tempoConfigYaml(env: Environment): string {
+  const config = env.stores.tempo === 'monolithic' ? tempoMonolithicConfig(env) : tempoDistributedConfig(env);
   return toYaml(config);
 }
 
@@ -130,7 +130,7 @@ export const tempo: ComponentDefinition = {
   build(ctx) {
     const env = ctx.env;
     const { common, target } = storeFoundation(ctx, 'tempo', {
-      configYaml: tempoConfigYaml(env, url(ctx.endpoints.mimirPush)),
+      configYaml: tempoConfigYaml(env),
       runtimeYaml: toYaml(tempoRuntimeConfig(env)),
       dataMountPath: DATA,
       httpPort: PORTS.tempoHttp,
@@ -182,6 +182,5 @@ export const tempo: ComponentDefinition = {
     storeComponent(ctx, { ...common, component: 'query-frontend', kind: 'Deployment', ...s.queryFrontend, args: target('query-frontend'), gossip: false, terminationGracePeriodSeconds: 30, headless: true, pdb: true });
     storeComponent(ctx, { ...common, component: 'backend-scheduler', kind: 'StatefulSet', ...s.backendScheduler, args: target('backend-scheduler'), gossip: false, terminationGracePeriodSeconds: 30, pdb: false });
     storeComponent(ctx, { ...common, component: 'backend-worker', kind: 'StatefulSet', ...s.backendWorker, args: target('backend-worker'), gossip: true, terminationGracePeriodSeconds: 30, serviceName: false, pdb: true });
-    storeComponent(ctx, { ...common, component: 'metrics-generator', kind: 'StatefulSet', ...s.metricsGenerator, args: target('metrics-generator'), env: kafka, gossip: true, terminationGracePeriodSeconds: 300, serviceName: false, pdb: true });
   },
 };

@@ -159,12 +159,6 @@ describe.each(regional.map((r) => [r.env.name, r] as const))('%s: metrics to the
     expect(local(e.lokiPush.service, e.lokiPush.namespace)).toBe(true);
   });
 
-  test("Tempo's metrics-generator writes to the global push URL with the region label", () => {
-    const tempo = parse(configMapFile(r, 'tempo-config', 'tempo.yaml'));
-    expect(tempo.metrics_generator.registry.external_labels).toEqual({ source: 'tempo', cluster: r.env.cluster.name, region });
-    expect(tempo.metrics_generator.storage.remote_write).toEqual([{ url: pushUrl, send_exemplars: true }]);
-  });
-
   test('canary analysis queries the global Mimir for this region only', () => {
     const templates = all(r).filter((o) => o.kind === 'ClusterAnalysisTemplate') as Obj[];
     expect(templates).toHaveLength(r.env.slos.length);

@@ -56,8 +56,8 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('%s: runtime-config
     if (store === 'mimir') expect(o.max_global_series_per_user).toBe(Math.ceil(w.activeSeries * 1.5));
     if (store === 'loki') expect(o.ingestion_rate_mb).toBeGreaterThanOrEqual(4);
     if (store === 'tempo') {
-      // No generator processors for the tenant either: Alloy is the one producer of span metrics (ADR 0011).
-      expect(o.metrics_generator.processors).toBeUndefined();
+      // No metrics-generator limits: MOP runs no metrics-generator (test/stores/tempo-components.test.ts).
+      expect(o.metrics_generator).toBeUndefined();
       expect(o.ingestion.rate_limit_bytes).toBeGreaterThanOrEqual(30_000_000);
     }
   });
