@@ -133,7 +133,7 @@ export function synth(options: SynthOptions): SynthReport {
         replace.push(env.name);
       }
       results.push({ env, summary: summarize(r), diff, notes: [alertingSummary(env)] });
-      documents.push(documentInputs(r));
+      if (everything && options.docsDir) documents.push(documentInputs(r));
     }
     const removed = everything ? retiredFolders(outdir, all) : [];
     for (const name of removed) destructive.push(...destructiveChanges(name, readTree(path.join(outdir, name)), undefined));

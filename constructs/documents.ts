@@ -16,7 +16,7 @@ export interface DocumentInputs {
 }
 
 export function documentInputs(r: RenderedEnvironment): DocumentInputs {
-  return { env: r.env, plan: r.network, prerequisites: prerequisites(r.env, [...r.objects.values()].flat()) };
+  return { env: r.env, plan: r.network, prerequisites: prerequisites(r.env, [...r.objects.values()].flat(), [...r.files.values()]) };
 }
 
 /** File name in `docs/` → text, for every environment rendered. */

@@ -21,30 +21,39 @@ function referencedSecrets(objects: readonly KubeObject[]): Map<string, Set<stri
   const visit = (node: unknown, ns: string): void => {
     if (Array.isArray(node)) return node.forEach((n) => visit(n, ns));
     if (!node || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    for (const key in node as Record<string, unknown>) {
+      const value = (node as Record<string, unknown>)[key];
       const v = value as { name?: string; secretName?: string; optional?: boolean } | undefined;
       const name = (key === 'secretRef' || key === 'secretKeyRef') && !v?.optional ? v?.name : key === 'secret' && !v?.optional ? v?.secretName : undefined;
       if (name) out.set(name, (out.get(name) ?? new Set()).add(ns));
       visit(value, ns);
     }
   };
-  for (const o of objects) if (o.metadata.namespace && o.kind !== 'Secret') visit(o.spec, o.metadata.namespace);
+  // Only pods reference Secrets; their templates are all that needs walking.
+  for (const o of objects) {
+    const pod = (o.spec as { template?: { spec?: unknown } } | undefined)?.template?.spec;
+    if (o.metadata.namespace && pod) visit(pod, o.metadata.namespace);
+  }
   return out;
 }
 
-export function prerequisites(env: Environment, objects: readonly KubeObject[]): Prerequisites {
+/**
+ * `texts`: the rendered objects as text (the YAML files synth writes, by default their JSON), searched for the
+ * bucket, topic and listener names the configuration really uses.
+ */
+export function prerequisites(env: Environment, objects: readonly KubeObject[], texts: readonly string[] = objects.map((o) => JSON.stringify(o))): Prerequisites {
   const provides: string[] = [];
   for (const [secret, namespaces] of [...referencedSecrets(objects)].sort(([a], [b]) => compareStrings(a, b))) {
     provides.push(`Secret \`${secret}\` in ${[...namespaces].sort(compareStrings).map((n) => `\`${n}\``).join(', ')}`);
   }
   // Only the buckets and topics the rendered configuration names (a region has no Mimir, the global cluster no Tempo).
-  const rendered = JSON.stringify(objects);
-  const buckets = Object.values(env.storage.buckets ?? {}).filter((b) => rendered.includes(b));
+  const mentioned = (name: string) => texts.some((t) => t.includes(name));
+  const buckets = Object.values(env.storage.buckets ?? {}).filter(mentioned);
   if (buckets.length) provides.push(`${env.storage.backend} buckets ${buckets.map((b) => `\`${b}\``).join(', ')}`);
-  const topics = env.kafka ? [env.kafka.mimirTopic, env.kafka.tempoTopic].filter((t) => rendered.includes(t)) : [];
+  const topics = env.kafka ? [env.kafka.mimirTopic, env.kafka.tempoTopic].filter(mentioned) : [];
   if (env.kafka && topics.length) provides.push(`Kafka at \`${env.kafka.address}\` with ${topics.length > 1 ? 'topics' : 'topic'} ${topics.map((t) => `\`${t}\``).join(' and ')} (${env.kafka.partitions} partitions)`);
   const tlsAddress = env.kafka?.mimirTls?.address;
-  if (tlsAddress && rendered.includes(tlsAddress)) provides.push(`Kafka's TLS listener for Mimir at \`${tlsAddress}\``);
+  if (tlsAddress && mentioned(tlsAddress)) provides.push(`Kafka's TLS listener for Mimir at \`${tlsAddress}\``);
   // rollout-operator v0.38.1 waits for the ZoneAwarePodDisruptionBudget informer at start-up (docs/stores.md).
   if (objects.some((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/name'] === 'rollout-operator')) {
     provides.push(`the rollout-operator's \`ZoneAwarePodDisruptionBudget\` CRD (${VERSIONS.rolloutOperator.tag}, docs/stores.md)`);

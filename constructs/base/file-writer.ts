@@ -49,24 +49,30 @@ const DEFAULT_STALL_MS = 60_000;
 export class BackgroundFileWriter {
   private readonly flags = new Int32Array(new SharedArrayBuffer(8));
   private readonly errors = new MessageChannel();
-  private readonly worker: Worker;
+  /** Started with the first write: a synth that finds nothing changed writes nothing and starts no thread. */
+  private worker: Worker | undefined;
   private finished = false;
   private error: string | undefined;
 
-  constructor(private readonly stallMs = DEFAULT_STALL_MS) {
-    this.worker = new Worker(`const DONE = ${DONE}, PROGRESS = ${PROGRESS};${WORKER_SOURCE}`, {
-      eval: true,
-      workerData: { state: this.flags.buffer, errors: this.errors.port2 },
-      transferList: [this.errors.port2],
-    });
-    // The main thread never yields to the event loop while rendering; the worker must not keep the process alive.
-    this.worker.unref();
+  constructor(private readonly stallMs = DEFAULT_STALL_MS) {}
+
+  private started(): Worker {
+    if (!this.worker) {
+      this.worker = new Worker(`const DONE = ${DONE}, PROGRESS = ${PROGRESS};${WORKER_SOURCE}`, {
+        eval: true,
+        workerData: { state: this.flags.buffer, errors: this.errors.port2 },
+        transferList: [this.errors.port2],
+      });
+      // The main thread never yields to the event loop while rendering; the worker must not keep the process alive.
+      this.worker.unref();
+    }
+    return this.worker;
   }
 
   /** Queues files (absolute path → content); their folders are created as needed. */
   write(files: Iterable<readonly [string, string]>): void {
     if (this.finished) throw new Error('BackgroundFileWriter: write after finish');
-    this.worker.postMessage([...files]);
+    this.started().postMessage([...files]);
   }
 
   /** Blocks until every queued file is written; throws the first error. */
@@ -79,6 +85,10 @@ export class BackgroundFileWriter {
   drain(): void {
     if (this.finished) return;
     this.finished = true;
+    if (!this.worker) {
+      this.errors.port1.close();
+      return;
+    }
     this.worker.postMessage('finish');
     let progress = Atomics.load(this.flags, PROGRESS);
     let stalledSince = Date.now();

@@ -169,8 +169,9 @@ export function destructiveChanges(environment: string, before: Tree | undefined
     }
   }
 
-  const oldSchema = lokiSchema(before);
-  const newSchema = after ? lokiSchema(after) : undefined;
+  const lokiConfigChanged = [...before].some(([file, text]) => file.startsWith('loki/configmap-') && next.get(file) !== text);
+  const oldSchema = lokiConfigChanged ? lokiSchema(before) : undefined;
+  const newSchema = lokiConfigChanged && after ? lokiSchema(after) : undefined;
   if (oldSchema && newSchema) {
     oldSchema.forEach((period, i) => {
       if (i >= newSchema.length) add(`loki schema_config.configs.${i} (from ${period.from}) removed`, 'chunks written under that period become unreadable; schema periods are never removed');
