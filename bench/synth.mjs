@@ -127,8 +127,10 @@ function scaling(root, label) {
   console.log(`   marginal cost per extra environment (50 vs 1, pairwise): ${ms(marginal)}  (target ≤ 50 ms)`);
   console.log(`   50 environments: ${ms(median(scale[50].walls))} (target < 5000 ms), ${(median(scale[50].rss) / 1024).toFixed(0)} MiB (target < 1024 MiB)\n`);
 }
-scaling(os.tmpdir(), 'a');
-if (fs.existsSync(ram) && fs.statSync(ram).isDirectory()) scaling(ram, 'b');
+if (!args.includes('--no-scaling')) {
+  scaling(os.tmpdir(), 'a');
+  if (fs.existsSync(ram) && fs.statSync(ram).isDirectory()) scaling(ram, 'b');
+}
 
 // 3. eBPF probes.
 if (!args.includes('--no-ebpf')) {
