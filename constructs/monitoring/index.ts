@@ -105,12 +105,13 @@ function platformAlerts(env: Environment): MetaAlert[] {
       component: 'platform',
       severity: 'ticket',
       expr: withZone(
-        `max ${by('namespace', 'job', 'pod', 'instance')} (\n  up{namespace=~"${nsAll}"} == 0\n` +
+        // `node` tells node-exporter targets apart (they have no pod); the address is left out, it changes with the pod.
+        `max ${by('namespace', 'job', 'pod', 'node')} (\n  up{namespace=~"${nsAll}"} == 0\n` +
           (exporters.length ? `  or\n  up{${jobMatcher(exporters)}} == 0\n)` : ')'),
       ),
       for: '10m',
       summary: 'A platform scrape target is down.',
-      description: '{{ $labels.job }} target {{ $labels.instance }}{{ with $labels.pod }} (pod {{ . }}){{ end }} in ' + WHERE + ' has not answered its metrics scrape for 10 minutes.',
+      description: '{{ $labels.job }}{{ with $labels.pod }} (pod {{ . }}){{ end }}{{ with $labels.node }} on node {{ . }}{{ end }} in ' + WHERE + ' has not answered its metrics scrape for 10 minutes.',
       mixin: 'kube-prometheus general.rules TargetDown',
     },
   ];

@@ -63,8 +63,8 @@ export const SCENARIOS: Record<string, Build> = {
       healthy: [s('up', t, constant(1, 30)), s('up', k, constant(1, 30))],
       evalTime: '20m',
       fires: [
-        { ...c.where, namespace: t.namespace, job: t.job, pod: t.pod, instance: t.instance, zone: 'zone-a', severity: 'ticket' },
-        { ...c.where, job: k.job, instance: k.instance, severity: 'ticket' },
+        { ...c.where, namespace: t.namespace, job: t.job, pod: t.pod, zone: 'zone-a', severity: 'ticket' },
+        { ...c.where, job: k.job, severity: 'ticket' },
       ],
     };
   },
