@@ -43,6 +43,19 @@ export const NODE_NAME_ENV = 'K8S_NODE_NAME';
 /** Set from `metadata.name` (downward API) on every Alloy pod. */
 export const POD_NAME_ENV = 'POD_NAME';
 
+/** The Alloy workloads (constructs/alloy/index.ts renders them under these names). */
+export const ALLOY_WORKLOADS = { nodeAgent: 'alloy-node', gateway: 'alloy-gateway', clusterCollector: 'alloy-cluster' } as const;
+export type AlloyWorkload = (typeof ALLOY_WORKLOADS)[keyof typeof ALLOY_WORKLOADS];
+
+/**
+ * `job` of an Alloy workload's own metrics: `<namespace>/<workload>`. Each workload has its own, because the gateway
+ * and the cluster collector are separate clusters in one namespace and the clustering alert compares the peers that
+ * the replicas of one job see.
+ */
+export function alloySelfJob(namespace: string, workload: AlloyWorkload): string {
+  return `${namespace}/${workload}`;
+}
+
 /** Scrape job names, as grafana/k8s-monitoring-helm names them (feature-cluster-metrics/values.yaml, `jobLabel`). */
 export const JOBS = {
   kubelet: 'integrations/kubernetes/kubelet',
@@ -52,6 +65,9 @@ export const JOBS = {
   nodeExporter: 'integrations/node_exporter',
   apiServer: 'integrations/kubernetes/kube-apiserver',
   kubeDns: 'integrations/kubernetes/kube-dns',
+  /** OBI's internal metrics and MOP's eBPF probes (one pod per node, constructs/obi). */
+  obi: 'integrations/obi',
+  ebpfExporter: 'integrations/ebpf_exporter',
   /** Log streams (feature-cluster-events and feature-node-logs `jobLabel`). */
   events: 'integrations/kubernetes/eventhandler',
   journal: 'integrations/kubernetes/journal',
@@ -205,8 +221,8 @@ export function obiScrapes(env: Environment): Statement[] {
   ];
   return [
     block('discovery.kubernetes', 'obi', onThisNode('pod', [block('namespaces', [attr('names', [env.namespaces.obi])])], 'app.kubernetes.io/name=obi')),
-    ...port('obi', PORTS.obiMetrics, OBI_INTERNAL_METRICS_PATH, 'integrations/obi'),
-    ...port('ebpf_exporter', PORTS.ebpfExporter, '/metrics', 'integrations/ebpf_exporter'),
+    ...port('obi', PORTS.obiMetrics, OBI_INTERNAL_METRICS_PATH, JOBS.obi),
+    ...port('ebpf_exporter', PORTS.ebpfExporter, '/metrics', JOBS.ebpfExporter),
   ];
 }
 
@@ -246,9 +262,10 @@ export function platformScrape(env: Environment): Statement[] {
 
 /**
  * Alloy's own metrics, labelled like the platform scrape labels the other components (`namespace`, `pod`,
- * `job = <namespace>/alloy`), so the Alloy dashboard and the alerts select every Alloy workload the same way.
+ * `job = <namespace>/<workload>`, `alloySelfJob`), so the Alloy dashboard and the alerts select every Alloy workload
+ * the same way.
  */
-export function selfMetrics(namespace: string): Statement[] {
+export function selfMetrics(namespace: string, workload: AlloyWorkload): Statement[] {
   return [
     block('prometheus.exporter.self', 'alloy', []),
     block('discovery.relabel', 'alloy', [
@@ -256,7 +273,7 @@ export function selfMetrics(namespace: string): Statement[] {
       rule({ target_label: 'namespace', replacement: namespace }),
       rule({ target_label: 'pod', replacement: call('sys.env', POD_NAME_ENV) }),
       rule({ target_label: 'instance', replacement: call('sys.env', POD_NAME_ENV) }),
-      rule({ target_label: 'job', replacement: `${namespace}/alloy` }),
+      rule({ target_label: 'job', replacement: alloySelfJob(namespace, workload) }),
     ]),
     block('prometheus.scrape', 'alloy', [attr('targets', exp('discovery.relabel', 'alloy', 'output')), attr('forward_to', [REMOTE_WRITE])]),
   ];

@@ -30,13 +30,13 @@ import { kubeStateMetrics } from '../kube-state-metrics';
 import { nodeExporter } from '../node-exporter';
 import { NODE_PRIORITY_CLASS, nodePriorityClass } from '../obi';
 import { imageOf } from '../versions';
-import { NODE_NAME_ENV, PATHS, POD_NAME_ENV } from './collection';
+import { ALLOY_WORKLOADS, NODE_NAME_ENV, PATHS, POD_NAME_ENV } from './collection';
 import { clusterConfig, gatewayConfig, gatewayReplicas, hasTraces, nodeAgentConfig, receivesOtlp, runsClusterCollector, runsGateway } from './pipeline';
 import { renderAlloy } from './syntax';
 
-export const NODE_AGENT_NAME = 'alloy-node';
-export const GATEWAY_NAME = 'alloy-gateway';
-export const CLUSTER_COLLECTOR_NAME = 'alloy-cluster';
+export const NODE_AGENT_NAME = ALLOY_WORKLOADS.nodeAgent;
+export const GATEWAY_NAME = ALLOY_WORKLOADS.gateway;
+export const CLUSTER_COLLECTOR_NAME = ALLOY_WORKLOADS.clusterCollector;
 export const NODE_AGENT_ID: WorkloadIdentity = { software: 'alloy', component: 'node-agent' };
 export const GATEWAY_ID: WorkloadIdentity = { software: 'alloy', component: 'gateway' };
 export const CLUSTER_COLLECTOR_ID: WorkloadIdentity = { software: 'alloy', component: 'cluster' };

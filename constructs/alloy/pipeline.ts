@@ -19,12 +19,14 @@ import { Environment } from '../../environments';
 import { Endpoint, Endpoints, PORTS, hostPort, url } from '../endpoints';
 import { regionLabels } from '../multi-region';
 import {
+  ALLOY_WORKLOADS,
   NODE_NAME_ENV,
   OTLP_LOGS_INPUT,
   POD_NAME_ENV,
   REMOTE_WRITE,
   ScrapeContext,
   clusterSources,
+  alloySelfJob,
   exp,
   hasClusterSources,
   kubeletScrapes,
@@ -38,7 +40,7 @@ import {
 } from './collection';
 import { AlloyFile, Block, Statement, Value, attr, block, call, obj } from './syntax';
 
-export { NODE_NAME_ENV, PATHS, POD_NAME_ENV, TRACE_ID_REGEX, platformScrapeTargets } from './collection';
+export { ALLOY_WORKLOADS, JOBS, NODE_NAME_ENV, PATHS, POD_NAME_ENV, TRACE_ID_REGEX, alloySelfJob, platformScrapeTargets } from './collection';
 
 export const TENANT_HEADER = 'X-Scope-OrgID';
 
@@ -78,6 +80,18 @@ export function runsGateway(env: Environment): boolean {
 /** The cluster collector runs in tiered environments with a cluster-wide source switched on. */
 export function runsClusterCollector(env: Environment): boolean {
   return env.pipeline === 'tiered' && hasClusterSources(env);
+}
+
+/**
+ * The `job` of each Alloy workload this environment runs (their own metrics), and whether the workload is a cluster
+ * (`--cluster.enabled`): the sampling gateway and the cluster collector are, the node agent is not.
+ */
+export function alloyWorkloadJobs(env: Environment): { job: string; clustered: boolean }[] {
+  return [
+    { job: alloySelfJob(env.namespaces.alloyNode, ALLOY_WORKLOADS.nodeAgent), clustered: false },
+    ...(runsGateway(env) ? [{ job: alloySelfJob(env.namespaces.alloy, ALLOY_WORKLOADS.gateway), clustered: true }] : []),
+    ...(runsClusterCollector(env) ? [{ job: alloySelfJob(env.namespaces.alloy, ALLOY_WORKLOADS.clusterCollector), clustered: true }] : []),
+  ];
 }
 
 /** Seconds in a Go duration such as `10s`, `1m30s`, `500ms`. */
@@ -455,7 +469,7 @@ export function nodeAgentConfig(env: Environment, endpoints: Endpoints): AlloyFi
   const combined = env.pipeline === 'combined';
   const stmts: Statement[] = [
     ...(receivesOtlp(env) ? applicationInput(env, endpoints) : []),
-    ...selfMetrics(env.namespaces.alloyNode),
+    ...selfMetrics(env.namespaces.alloyNode, ALLOY_WORKLOADS.nodeAgent),
     ...kubeletScrapes(env),
     ...nodeExporterScrape(env),
     ...obiScrapes(env),
@@ -476,7 +490,7 @@ export function gatewayConfig(env: Environment, endpoints: Endpoints): AlloyFile
     ]),
     memoryLimiter('default', { traces: SAMPLING_INPUTS }),
     ...samplingSection(env, endpoints, true),
-    ...selfMetrics(env.namespaces.alloy),
+    ...selfMetrics(env.namespaces.alloy, ALLOY_WORKLOADS.gateway),
     remoteWrite(env, endpoints),
   ];
 }
@@ -484,6 +498,6 @@ export function gatewayConfig(env: Environment, endpoints: Endpoints): AlloyFile
 /** The cluster collector's config (tiered environments): the cluster-wide sources, sharded across its replicas. */
 export function clusterConfig(env: Environment, endpoints: Endpoints): AlloyFile {
   const c: ScrapeContext = { env, endpoints, clustered: true };
-  return [...clusterSources(c), ...selfMetrics(env.namespaces.alloy), remoteWrite(env, endpoints), ...(env.collection.clusterEvents ? [lokiWrite(env, endpoints)] : [])];
+  return [...clusterSources(c), ...selfMetrics(env.namespaces.alloy, ALLOY_WORKLOADS.clusterCollector), remoteWrite(env, endpoints), ...(env.collection.clusterEvents ? [lokiWrite(env, endpoints)] : [])];
 }
 

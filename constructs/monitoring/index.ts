@@ -3,9 +3,11 @@
  * (Mimir, Loki, Tempo, Alloy, OBI and ebpf_exporter, Grafana) and the Kubernetes basics of its own namespaces.
  * They follow what the upstream mixins alert on (each alert names the one it follows in `mixin`), written for MOP's
  * labels: platform pods are scraped as `job="<namespace>/<container>"` with `namespace`, `pod`, `container` and
- * `cluster` (constructs/alloy/pipeline.ts platformScrape), Alloy's own metrics as `job="integrations/alloy"`, OBI and
- * ebpf_exporter as `integrations/obi` and `integrations/ebpf_exporter` with `node` and `pod`, the kubelet as
- * `integrations/kubernetes/kubelet`, kube-state-metrics (issue #18) with the object's `namespace`.
+ * `cluster` (constructs/alloy/collection.ts platformScrape), each Alloy workload's own metrics as
+ * `job="<namespace>/<workload>"` (selfMetrics), OBI and ebpf_exporter as `integrations/obi` and
+ * `integrations/ebpf_exporter` with `node` and `pod`, the kubelet, kube-state-metrics and node-exporter under the
+ * k8s-monitoring-helm job names (`JOBS`), kube-state-metrics series with the object's `namespace`.
+ * test/monitoring/collection-contract.test.ts checks every selector against what the rendered Alloy configs write.
  *
  * Every aggregation keeps `cluster` and `region`, so in multi-region the global Mimir (where every region's metrics
  * are) evaluates one rule set for all clusters and each alert says where it fired; routing groups and inhibits by
@@ -15,6 +17,7 @@
 import { Environment, PLATFORM_COMPONENTS, PlatformComponent } from '../../environments';
 import { compareStrings } from '../base/order';
 import { toYaml } from '../base/yaml';
+import { ALLOY_WORKLOADS, JOBS, alloySelfJob, alloyWorkloadJobs } from '../alloy/pipeline';
 import { zones } from '../stores/common';
 import { Severity, WATCHDOG_ALERT, ZONE_AWARE_LABEL, ZONE_DOWN_ALERT, ZONE_LABEL, ZONE_POD_REGEX } from './labels';
 
@@ -44,9 +47,30 @@ export const WHERE = '{{ $labels.cluster }}{{ with $labels.region }} (region {{ 
 const LOC = 'cluster, region';
 const by = (...labels: string[]) => `by (${[LOC, ...labels].join(', ')})`;
 
-/** Alloy's metrics: its self-scrape (node agent and gateway) and the platform scrape of the gateway pods. */
-function alloySelector(env: Environment): string {
-  return `job=~"integrations/alloy|${env.namespaces.alloy}/.*|${env.namespaces.alloyNode}/.*"`;
+/**
+ * The Alloy workloads whose own metrics reach this environment's Mimir: its own, and in multi-region (global) also the
+ * regions' sampling gateways (every region keeps traces).
+ */
+function alloyJobs(env: Environment, clusteredOnly = false): string[] {
+  const own = alloyWorkloadJobs(env);
+  const regional = env.multiRegion?.role === 'global' ? [{ job: alloySelfJob(env.namespaces.alloy, ALLOY_WORKLOADS.gateway), clustered: true }] : [];
+  const jobs = [...own, ...regional].filter((w) => !clusteredOnly || w.clustered).map((w) => w.job);
+  return [...new Set(jobs)].sort(compareStrings);
+}
+
+const jobMatcher = (jobs: readonly string[]) => (jobs.length === 1 ? `job="${jobs[0]}"` : `job=~"${jobs.join('|')}"`);
+
+/**
+ * Scrape targets MOP renders that carry no `namespace` label (their series describe other objects, or a node): OBI
+ * and ebpf_exporter, kube-state-metrics and node-exporter. MOPTargetDown selects them by job.
+ */
+function nodeAndClusterExporterJobs(env: Environment): string[] {
+  const runs = monitoredComponents(env);
+  return [
+    ...(runs.includes('obi') ? [JOBS.obi, JOBS.ebpfExporter] : []),
+    ...(env.collection.kubeStateMetrics ? [JOBS.kubeStateMetrics] : []),
+    ...(env.collection.nodeExporter ? [JOBS.nodeExporter] : []),
+  ];
 }
 
 /** Every namespace MOP creates anywhere in the deployment (in multi-region the regions' too: same prefix). */
@@ -65,6 +89,7 @@ function withZone(expr: string): string {
 
 function platformAlerts(env: Environment): MetaAlert[] {
   const nsAll = monitoredNamespaces(env).join('|');
+  const exporters = nodeAndClusterExporterJobs(env);
   const out: MetaAlert[] = [
     {
       alert: WATCHDOG_ALERT,
@@ -80,11 +105,13 @@ function platformAlerts(env: Environment): MetaAlert[] {
       component: 'platform',
       severity: 'ticket',
       expr: withZone(
-        `max ${by('namespace', 'job', 'pod')} (\n  up{namespace=~"${nsAll}"} == 0\n  or\n  up{job=~"integrations/obi|integrations/ebpf_exporter"} == 0\n)`,
+        // `node` tells node-exporter targets apart (they have no pod); the address is left out, it changes with the pod.
+        `max ${by('namespace', 'job', 'pod', 'node')} (\n  up{namespace=~"${nsAll}"} == 0\n` +
+          (exporters.length ? `  or\n  up{${jobMatcher(exporters)}} == 0\n)` : ')'),
       ),
       for: '10m',
       summary: 'A platform scrape target is down.',
-      description: '{{ $labels.job }} ({{ $labels.pod }}) in ' + WHERE + ' has not answered its metrics scrape for 10 minutes.',
+      description: '{{ $labels.job }}{{ with $labels.pod }} (pod {{ . }}){{ end }}{{ with $labels.node }} on node {{ . }}{{ end }} in ' + WHERE + ' has not answered its metrics scrape for 10 minutes.',
       mixin: 'kube-prometheus general.rules TargetDown',
     },
   ];
@@ -475,7 +502,8 @@ function tempoAlerts(env: Environment): MetaAlert[] {
 }
 
 function alloyAlerts(env: Environment): MetaAlert[] {
-  const a = alloySelector(env);
+  const a = jobMatcher(alloyJobs(env));
+  const clustered = alloyJobs(env, true);
   const inst = by('job', 'instance');
   const out: MetaAlert[] = [
     {
@@ -537,15 +565,18 @@ function alloyAlerts(env: Environment): MetaAlert[] {
       mixin: 'prometheus-mixin PrometheusRemoteStorageFailures',
     },
   ];
-  if (env.pipeline === 'tiered') {
+  if (clustered.length) {
     out.push({
       alert: 'AlloyClusterNotConverging',
       component: 'alloy',
       severity: 'ticket',
-      expr: `stddev ${by('job')} (sum without (state) (cluster_node_peers{${a}})) != 0`,
+      // One job per clustered workload (alloySelfJob): the gateway and the cluster collector are separate clusters.
+      expr: `stddev ${by('job')} (sum without (state) (cluster_node_peers{${jobMatcher(clustered)}})) != 0`,
       for: '10m',
-      summary: 'The Alloy sampling gateways disagree on their cluster members.',
-      description: 'The gateways of {{ $labels.job }} in ' + WHERE + ' see different numbers of peers: spans of one trace may be sampled by two gateways.',
+      summary: 'The replicas of a clustered Alloy workload disagree on their cluster members.',
+      description:
+        'The replicas of {{ $labels.job }} in ' + WHERE + ' see different numbers of peers: the sampling gateway may sample one trace on two replicas, ' +
+        'the cluster collector may scrape a target twice or not at all.',
       mixin: 'alloy-mixin alloy_clustering.yaml ClusterNotConverging',
     });
   }
@@ -553,7 +584,7 @@ function alloyAlerts(env: Environment): MetaAlert[] {
 }
 
 function obiAlerts(): MetaAlert[] {
-  const obi = 'job="integrations/obi"';
+  const obi = `job="${JOBS.obi}"`;
   return [
     {
       alert: 'OBINotExportingTraces',
@@ -599,7 +630,7 @@ function obiAlerts(): MetaAlert[] {
       alert: 'EbpfExporterProbeNotAttached',
       component: 'obi',
       severity: 'ticket',
-      expr: `min ${by('node', 'id')} (ebpf_exporter_ebpf_program_attached{job="integrations/ebpf_exporter"}) == 0`,
+      expr: `min ${by('node', 'id')} (ebpf_exporter_ebpf_program_attached{job="${JOBS.ebpfExporter}"}) == 0`,
       for: '10m',
       summary: "One of MOP's eBPF probes is not attached.",
       description: 'eBPF program {{ $labels.id }} on node {{ $labels.node }} in ' + WHERE + ' is loaded but not attached: its metrics are missing.',
@@ -701,8 +732,8 @@ function kubernetesAlerts(env: Environment): MetaAlert[] {
         component: 'kubernetes',
         severity,
         expr:
-          `max ${by('namespace', 'persistentvolumeclaim')} (kubelet_volume_stats_available_bytes{${ns}, job="integrations/kubernetes/kubelet"})\n/\n` +
-          `max ${by('namespace', 'persistentvolumeclaim')} (kubelet_volume_stats_capacity_bytes{${ns}, job="integrations/kubernetes/kubelet"})\n< ${free}`,
+          `max ${by('namespace', 'persistentvolumeclaim')} (kubelet_volume_stats_available_bytes{${ns}, job="${JOBS.kubelet}"})\n/\n` +
+          `max ${by('namespace', 'persistentvolumeclaim')} (kubelet_volume_stats_capacity_bytes{${ns}, job="${JOBS.kubelet}"})\n< ${free}`,
         for: wait,
         summary: `A platform PersistentVolume is more than ${full} full.`,
         description: 'PVC {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} in ' + WHERE + ` has less than ${Math.round(free * 100)} % free space.`,

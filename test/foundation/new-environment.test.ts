@@ -23,6 +23,7 @@ const SUITES = [
   'test/stores',
   'test/obi',
   'test/experiments',
+  'test/monitoring/collection-contract.test.ts',
 ];
 
 const SCRATCH = `import { EnvironmentInput } from './model';

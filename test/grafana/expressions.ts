@@ -54,6 +54,73 @@ export function metricNames(expr: string): string[] {
   return names;
 }
 
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+export interface LabelMatcher {
+  readonly label: string;
+  readonly op: MatchOp;
+  /** The matched value; undefined where a Grafana variable stands for it (any value may be chosen). */
+  readonly value?: string;
+}
+export interface VectorSelector {
+  /** The metric name (identifier or `__name__="…"`). */
+  readonly metric: string;
+  readonly matchers: readonly LabelMatcher[];
+  /** The selector as written, for messages. */
+  readonly text: string;
+}
+
+const GRAFANA_VARIABLE = '__grafana_variable__';
+
+/** A PromQL string literal's value (Go-style escapes; the grammar accepts "…", '…' and `…`). */
+function promString(lit: string): string {
+  if (lit.startsWith('`')) return lit.slice(1, -1);
+  return lit.slice(1, -1).replace(/\\(.)/g, (_m, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c);
+}
+
+/**
+ * Every vector selector of a PromQL expression with its label matchers (lezer grammar nodes VectorSelector,
+ * LabelMatchers, UnquotedLabelMatcher / QuotedLabelMatcher). Grafana variables in a matcher's value leave the value
+ * open (`value: undefined`); interval variables become durations. Throws on an expression that does not parse.
+ */
+export function vectorSelectors(expr: string): VectorSelector[] {
+  const text = expr
+    .replace(/\$__(rate_interval|interval|range|auto)\b/g, '5m')
+    .replace(/\$__tags\b/g, `${GRAFANA_VARIABLE}="${GRAFANA_VARIABLE}"`)
+    .replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z]+)?\}?/g, GRAFANA_VARIABLE);
+  const tree = promqlParser.parse(text);
+  const out: VectorSelector[] = [];
+  const errors: string[] = [];
+  tree.iterate({
+    enter(ref) {
+      if (ref.type.isError) errors.push(text.slice(Math.max(0, ref.from - 15), ref.to + 15));
+      if (ref.name !== 'VectorSelector') return;
+      const node = ref.node;
+      let metric: string | undefined;
+      const matchers: LabelMatcher[] = [];
+      const name = node.getChild('Identifier');
+      if (name) metric = text.slice(name.from, name.to);
+      for (const m of node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) matchers.push(matcherOf(m));
+      for (const m of node.getChild('LabelMatchers')?.getChildren('QuotedLabelMatcher') ?? []) matchers.push(matcherOf(m));
+      const byName = matchers.find((m) => m.label === '__name__' && m.op === '=');
+      if (!metric && byName?.value) metric = byName.value;
+      if (!metric) throw new Error(`selector without a fixed metric name: ${text.slice(node.from, node.to)}`);
+      // `$__tags` stands for the matchers of a traces-to-metrics link: open, like any variable.
+      const fixed = matchers.filter((m) => m.label !== '__name__' && m.label !== GRAFANA_VARIABLE);
+      out.push({ metric, matchers: fixed, text: text.slice(node.from, node.to).split(GRAFANA_VARIABLE).join('$var') });
+    },
+  });
+  if (errors.length) throw new Error(`PromQL does not parse near "${errors[0]}": ${expr}`);
+  function matcherOf(m: NonNullable<ReturnType<typeof tree.topNode.getChild>>): LabelMatcher {
+    const labelNode = m.getChild('LabelName') ?? m.getChild('QuotedLabelName');
+    const label = labelNode ? (labelNode.name === 'QuotedLabelName' ? promString(text.slice(labelNode.from, labelNode.to)) : text.slice(labelNode.from, labelNode.to)) : '';
+    const op = text.slice(m.getChild('MatchOp')!.from, m.getChild('MatchOp')!.to) as MatchOp;
+    const values = m.getChildren('StringLiteral');
+    const value = promString(text.slice(values[values.length - 1].from, values[values.length - 1].to));
+    return { label, op, value: value.includes(GRAFANA_VARIABLE) ? undefined : value };
+  }
+  return out;
+}
+
 /** `label_values(<selector>, <label>)` → the selector, which must be PromQL. */
 export function labelValuesSelector(query: string): string {
   const m = /^label_values\((.*),\s*([A-Za-z_][A-Za-z0-9_]*)\)$/s.exec(query.trim());
@@ -77,6 +144,8 @@ export function dashboardExpressions(dashboard: Json, name: string): Expression[
       if (type === 'prometheus' && t.expr !== undefined) out.push({ language: 'promql', expr: t.expr, where, datasourceUid: t.datasource?.uid });
       else if (type === 'loki' && t.expr !== undefined) out.push({ language: 'logql', expr: t.expr, where, datasourceUid: t.datasource?.uid });
       else if (type === 'tempo' && t.query !== undefined) out.push({ language: 'traceql', expr: t.query, where, datasourceUid: t.datasource?.uid });
+      // A service-map target has no expression: Grafana reads the servicegraph series itself (test/grafana/correlations.ts).
+      else if (type === 'tempo' && (t as { queryType?: string }).queryType === 'serviceMap') continue;
       else throw new Error(`${where}: target without a known datasource type / expression: ${JSON.stringify(t)}`);
     }
   };

@@ -5,6 +5,7 @@
  * reach the Alertmanager (routing and inhibition use them).
  */
 import { Environment } from '../../environments';
+import { ALLOY_WORKLOADS, alloySelfJob } from '../../constructs/alloy/pipeline';
 
 export interface Series {
   readonly series: string;
@@ -39,7 +40,14 @@ const constant = (v: number, minutes = 120) => `${v}x${minutes}`;
 
 type Build = (c: ScenarioContext) => Scenario;
 
-function platform(c: ScenarioContext, ns: string, container: string, pod: string) {
+/**
+ * A platform pod's series as the platform scrape labels them: `job = <namespace>/<container>`. A single-process store
+ * runs every component in its container `monolithic`, so there the job and container are that one (the pod names of
+ * the scenarios stay as written: the rules group by pod but never select on its name).
+ */
+function platform(c: ScenarioContext, ns: string, component: string, pod: string) {
+  const store = (['mimir', 'tempo', 'loki'] as const).find((x) => c.env.namespaces[x] === ns);
+  const container = store && c.env.stores[store] === 'monolithic' ? 'monolithic' : component;
   return { ...c.where, namespace: ns, job: `${ns}/${container}`, pod, container };
 }
 
@@ -47,12 +55,17 @@ export const SCENARIOS: Record<string, Build> = {
   Watchdog: () => ({ failing: [], healthy: [], evalTime: '1m', fires: [{ severity: 'info' }] }),
 
   MOPTargetDown: (c) => {
-    const t = platform(c, c.env.namespaces.loki, 'ingester', 'loki-ingester-zone-a-0');
+    const t = { ...platform(c, c.env.namespaces.loki, 'ingester', 'loki-ingester-zone-a-0'), instance: '10.244.1.7:3100' };
+    // kube-state-metrics' own target carries no namespace or pod (its series describe other objects).
+    const k = { ...ksm(c), instance: '10.244.1.3:8080' };
     return {
-      failing: [s('up', t, constant(0, 30))],
-      healthy: [s('up', t, constant(1, 30))],
+      failing: [s('up', t, constant(0, 30)), s('up', k, constant(0, 30))],
+      healthy: [s('up', t, constant(1, 30)), s('up', k, constant(1, 30))],
       evalTime: '20m',
-      fires: [{ ...c.where, namespace: t.namespace, job: t.job, pod: t.pod, zone: 'zone-a', severity: 'ticket' }],
+      fires: [
+        { ...c.where, namespace: t.namespace, job: t.job, pod: t.pod, zone: 'zone-a', severity: 'ticket' },
+        { ...c.where, job: k.job, severity: 'ticket' },
+      ],
     };
   },
 
@@ -346,13 +359,16 @@ export const SCENARIOS: Record<string, Build> = {
   AlloyRemoteWriteFailing: (c) => alloyRatio(c, 'prometheus_remote_storage_samples_failed_total', 'prometheus_remote_storage_samples_total', 'ticket', false),
 
   AlloyClusterNotConverging: (c) => {
-    const peers = (pod: string, n: number) =>
-      s('cluster_node_peers', { ...c.where, namespace: c.env.namespaces.alloy, job: `${c.env.namespaces.alloy}/alloy`, pod, instance: pod, state: 'participant' }, constant(n, 30));
+    const job = alloySelfJob(c.env.namespaces.alloy, ALLOY_WORKLOADS.gateway);
+    const peers = (pod: string, n: number, j = job) => s('cluster_node_peers', { ...c.where, namespace: c.env.namespaces.alloy, job: j, pod, instance: pod, state: 'participant' }, constant(n, 30));
+    // The cluster collector is a cluster of its own with another size: it must not count as a disagreement.
+    const collector = alloySelfJob(c.env.namespaces.alloy, ALLOY_WORKLOADS.clusterCollector);
+    const other = [peers('alloy-cluster-0', 2, collector), peers('alloy-cluster-1', 2, collector)];
     return {
-      failing: [peers('alloy-gateway-0', 2), peers('alloy-gateway-1', 1)],
-      healthy: [peers('alloy-gateway-0', 2), peers('alloy-gateway-1', 2)],
+      failing: [peers('alloy-gateway-0', 3), peers('alloy-gateway-1', 3), peers('alloy-gateway-2', 1), ...other],
+      healthy: [peers('alloy-gateway-0', 3), peers('alloy-gateway-1', 3), peers('alloy-gateway-2', 3), ...other],
       evalTime: '20m',
-      fires: [{ ...c.where, job: `${c.env.namespaces.alloy}/alloy`, severity: 'ticket' }],
+      fires: [{ ...c.where, job, severity: 'ticket' }],
     };
   },
 
@@ -493,8 +509,10 @@ function tempoLag(c: ScenarioContext, container: string, pod: string, severity: 
   };
 }
 
+/** A node agent's own metrics, as selfMetrics labels them. */
 function alloyLabels(c: ScenarioContext) {
-  return { ...c.where, job: 'integrations/alloy', instance: 'alloy-node-x7k2p' };
+  const pod = 'alloy-node-x7k2p';
+  return { ...c.where, namespace: c.env.namespaces.alloyNode, job: alloySelfJob(c.env.namespaces.alloyNode, ALLOY_WORKLOADS.nodeAgent), pod, instance: pod };
 }
 
 function alloyRatio(c: ScenarioContext, bad: string, good: string, severity: string, goodExcludesBad = true): Scenario {
