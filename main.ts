@@ -9,12 +9,11 @@ import * as path from 'path';
 import { ENVIRONMENTS, Environment, EnvironmentConfigError, EnvironmentInput, loadEnvironment, validateEnvironments } from './environments';
 import { deliveryWarnings } from './constructs/argocd';
 import { BackgroundFileWriter } from './constructs/base/file-writer';
-import { DocumentInputs, documentInputs, generatedDocuments } from './constructs/documents';
-import { outputFiles, renderEnvironment } from './constructs/render';
+import { DocumentInputs, generatedDocuments } from './constructs/documents';
 import { alertingSummary } from './constructs/mimir/alertmanager';
-import { summarize } from './constructs/summary';
 import { SynthCommand, USAGE, UsageError, parseCommandLine } from './scripts/synth/cli';
 import { DestructiveChange, DestructiveChangeError, destructiveChanges } from './scripts/synth/guard';
+import { RenderCache, treeDigest } from './scripts/synth/render-cache';
 import { JOURNAL, StepHook, SynthBusyError, acquireLock, commit, newStagingFolder, pendingWork, recover } from './scripts/synth/transaction';
 import { TreeDiff, describeDiff, diffTrees, isEmptyDiff, listDiff, readTree } from './scripts/synth/tree';
 
@@ -34,6 +33,8 @@ export interface SynthOptions {
   readonly allowDestructive?: boolean;
   /** Test hook, called before every step of the commit. */
   readonly step?: StepHook;
+  /** Where renders are kept; by default `.build/renders`, used only when run from the bundle. */
+  readonly cache?: RenderCache;
 }
 
 /** What synth did for one environment. */
@@ -45,7 +46,11 @@ export interface SynthResult {
   readonly diff: TreeDiff;
   /** Lines a user should read: where alerts go, what still needs the operator. */
   readonly notes: readonly string[];
+  /** Taken from the render cache (scripts/synth/render-cache.ts) instead of rendered. */
+  readonly cached: boolean;
 }
+
+const NO_CHANGE: TreeDiff = { added: [], removed: [], changed: [] };
 
 export interface SynthReport {
   readonly results: readonly SynthResult[];
@@ -120,20 +125,23 @@ export function synth(options: SynthOptions): SynthReport {
     const documents: DocumentInputs[] = [];
     const destructive: DestructiveChange[] = [];
     const replace: string[] = [];
+    const cache = options.cache ?? RenderCache.forBundle(PROJECT_ROOT);
     for (const env of envs) {
-      const r = renderEnvironment(env);
-      const files = outputFiles(r);
+      const r = cache.render(env);
       const before = readTree(path.join(outdir, env.name));
-      const diff = diffTrees(before, files);
-      destructive.push(...destructiveChanges(env.name, before, files));
-      if (!isEmptyDiff(diff) || !before) {
+      // The same digest: nothing to compare, check or write (the rendered files need not even be loaded).
+      const unchanged = before !== undefined && treeDigest(before) === r.digest;
+      const diff = unchanged ? NO_CHANGE : diffTrees(before, r.files());
+      if (!unchanged) {
+        const files = r.files();
+        destructive.push(...destructiveChanges(env.name, before, files));
         const dir = path.join(stage(), env.name);
         step(`write ${env.name}`);
         writer.write([...files].map(([rel, content]) => [path.join(dir, rel), content] as const));
         replace.push(env.name);
       }
-      results.push({ env, summary: summarize(r), diff, notes: [alertingSummary(env)] });
-      if (everything && options.docsDir) documents.push(documentInputs(r));
+      results.push({ env, summary: r.summary, diff, notes: [alertingSummary(env)], cached: r.cached });
+      documents.push(r.documents);
     }
     const removed = everything ? retiredFolders(outdir, all) : [];
     for (const name of removed) destructive.push(...destructiveChanges(name, readTree(path.join(outdir, name)), undefined));
@@ -172,16 +180,19 @@ export interface CheckReport {
 }
 
 /** Renders in memory and compares with `outdir`; writes nothing. */
-export function check(options: Pick<SynthOptions, 'outdir' | 'only' | 'environments' | 'docsDir'>): CheckReport {
+export function check(options: Pick<SynthOptions, 'outdir' | 'only' | 'environments' | 'docsDir' | 'cache'>): CheckReport {
   const all = loadEnvironments(options.environments);
   const envs = pick(all, options.only);
   const everything = !options.only?.length;
   const outdir = path.resolve(options.outdir);
+  const cache = options.cache ?? RenderCache.forBundle(PROJECT_ROOT);
   const documents: DocumentInputs[] = [];
   const differences = envs.map((env) => {
-    const r = renderEnvironment(env);
-    documents.push(documentInputs(r));
-    return { name: env.name, diff: diffTrees(readTree(path.join(outdir, env.name)), outputFiles(r)) };
+    const r = cache.render(env);
+    documents.push(r.documents);
+    const onDisk = readTree(path.join(outdir, env.name));
+    const same = onDisk !== undefined && treeDigest(onDisk) === r.digest;
+    return { name: env.name, diff: same ? NO_CHANGE : diffTrees(onDisk, r.files()) };
   });
   const docsDir = options.docsDir;
   const docsDiffering =

@@ -13,6 +13,7 @@ import * as path from 'path';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const renderCache = path.join(root, '.build', 'renders');
 const RUNS = Number(process.env.RUNS ?? 7);
 const args = process.argv.slice(2);
 const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', npm_config_update_notifier: 'false' };
@@ -67,12 +68,17 @@ function defaultEnvironments(root, label, withStock) {
   const names = fs.readdirSync(prep, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
   const unchanged = [];
   const synth = [];
+  const cold = [];
   const direct = [];
   const floor = [];
   const stock = [];
   for (let i = 0; i < RUNS; i++) {
     let out = fresh('mop-bench-synth-');
     synth.push(measure('npm', ['run', '-s', 'synth', '--', '--quiet', '--outdir', out]));
+    // As after a code change: every environment rendered again (no render cache), into an empty folder.
+    fs.rmSync(renderCache, { recursive: true, force: true });
+    out = fresh('mop-bench-cold-');
+    cold.push(measure('npm', ['run', '-s', 'synth', '--', '--quiet', '--outdir', out]));
     out = fresh('mop-bench-direct-');
     direct.push(measure('node', ['scripts/synth.cjs', '--quiet', '--outdir', out]));
     // The everyday case: dist/ is there and nothing changed, so synth compares and writes nothing.
@@ -88,12 +94,14 @@ function defaultEnvironments(root, label, withStock) {
   fs.rmSync(prep, { recursive: true, force: true });
   for (const out of outs) fs.rmSync(out, { recursive: true, force: true });
   console.log(`1${label}. Default environments (${names.length}: ${names.join(', ')}), written under ${root}`);
-  console.log(`   npm run synth                     median ${ms(median(synth))}   (runs: ${synth.map((t) => t.toFixed(0)).join(', ')})`);
+  console.log(`   npm run synth                     median ${ms(median(synth))}   (runs: ${synth.map((t) => t.toFixed(0)).join(', ')}; renders cached, into an empty folder)`);
+  console.log(`   npm run synth, cold               median ${ms(median(cold))}   (runs: ${cold.map((t) => t.toFixed(0)).join(', ')}; every environment rendered)`);
   console.log(`   node scripts/synth.cjs (no npm)   median ${ms(median(direct))}`);
   console.log(`   npm run synth, dist/ unchanged    median ${ms(median(unchanged))}   (compares, writes nothing)`);
   console.log(`   floor: node + cdk8s + write bytes median ${ms(median(floor))}   (runs: ${floor.map((t) => t.toFixed(0)).join(', ')})`);
   if (stock.length) console.log(`   stock: cdk8s synth with ts-node   median ${ms(median(stock))}`);
   console.log(`   synth / floor                     ${pairRatio(synth, floor).toFixed(2)}×  (target ≤ 3×)`);
+  console.log(`   synth cold / floor                ${pairRatio(cold, floor).toFixed(2)}×  (target ≤ 3×)`);
   console.log(`   synth without npm / floor         ${pairRatio(direct, floor).toFixed(2)}×  (npm's own start-up is the difference)`);
   if (stock.length) console.log(`   stock / synth                     ${pairRatio(stock, synth).toFixed(2)}×  (target ≥ 4×)`);
   console.log('');

@@ -27,6 +27,9 @@ async function run() {
   const script = new vm.Script(Module.wrap(bundle.code), { filename: bundle.file, cachedData });
   const mod = { exports: {}, filename: bundle.file, id: bundle.file };
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle.file), mod, bundle.file, path.dirname(bundle.file));
+  // The rendering code's identity for the render cache (scripts/synth/render-cache.ts): renders are reused only for
+  // exactly this bundle.
+  process.env.MOP_BUNDLE_SHA256 = bundle.sha256;
   process.exitCode = mod.exports.main(process.argv.slice(2));
   if (!cachedData || script.cachedDataRejected) {
     const tmp = `${cacheFile}.${process.pid}.tmp`;

@@ -10,6 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readInput } from '../base/inputs';
 
 export interface EbpfProbe {
   /** Probe name: its config is `ebpf/<name>.yaml`. */
@@ -59,7 +60,7 @@ export interface EbpfProbeFiles {
 
 function readRequired(file: string, hint: string): Buffer {
   if (!fs.existsSync(file)) throw new Error(`eBPF probe file missing: ${file}${hint}`);
-  return fs.readFileSync(file);
+  return readInput(file);
 }
 
 /** Reads every object, config and the selection script from `<rootDir>/ebpf/`; a missing file is an error naming it. */

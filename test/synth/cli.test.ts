@@ -159,6 +159,24 @@ describe('an incremental synth renders exactly what a clean build renders', () =
     expect(fs.readFileSync(path.join(project, 'dist', 'staging', 'mimir', 'configmap-mimir-runtime.yaml'), 'utf8')).toContain('compactor_blocks_retention_period: 30d');
   });
 
+  test('an edit of a file the render reads at run time (not bundled) renders too, and so does its revert', () => {
+    const script = path.join(project, 'ebpf', 'select-probes.sh');
+    const original = fs.readFileSync(script);
+    const stat = fs.statSync(script);
+    const probes = () => fs.readFileSync(path.join(project, 'dist', 'staging', 'obi', 'configmap-obi-ebpf-probes.yaml'), 'utf8');
+    expect(npmSynth(['--quiet']).status).toBe(0); // the renders are cached now
+    try {
+      fs.writeFileSync(script, Buffer.concat([original, Buffer.from('# edited\n')]));
+      expect(npmSynth(['--quiet']).status).toBe(0);
+      expect(probes()).toContain('# edited');
+    } finally {
+      fs.writeFileSync(script, original);
+      fs.utimesSync(script, stat.atime, stat.mtime);
+    }
+    expect(npmSynth(['--quiet']).status).toBe(0);
+    expect(probes()).not.toContain('# edited');
+  });
+
   test('a code cache made for another bundle is not used', () => {
     expect(npmSynth(['--check']).status).toBe(0);
     const cache = path.join(project, '.build', 'main.js.cache');
