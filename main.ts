@@ -15,7 +15,7 @@ import { SynthCommand, USAGE, UsageError, parseCommandLine } from './scripts/syn
 import { DestructiveChange, DestructiveChangeError, destructiveChanges } from './scripts/synth/guard';
 import { RenderCache, treeDigest } from './scripts/synth/render-cache';
 import { JOURNAL, StepHook, SynthBusyError, acquireLock, commit, newStagingFolder, pendingWork, recover } from './scripts/synth/transaction';
-import { TreeDiff, describeDiff, diffTrees, isEmptyDiff, listDiff, readTree } from './scripts/synth/tree';
+import { TreeDiff, describeDiff, diffTrees, isEmptyDiff, listDiff, readText, readTree } from './scripts/synth/tree';
 
 const PROJECT_ROOT = __dirname.endsWith(`${path.sep}.build`) ? path.dirname(__dirname) : __dirname;
 const DEFAULT_OUTDIR = path.join(PROJECT_ROOT, 'dist');
@@ -85,13 +85,6 @@ function pick(envs: readonly Environment[], only: readonly string[] = []): Envir
   return only.length ? envs.filter((e) => only.includes(e.name)) : [...envs];
 }
 
-function readText(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 /** Environment folders in `outdir` that no environment renders any more. */
 function retiredFolders(outdir: string, all: readonly Environment[]): string[] {

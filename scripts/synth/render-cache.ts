@@ -15,7 +15,7 @@ import { recordInputs } from '../../constructs/base/inputs';
 import { DocumentInputs, documentInputs } from '../../constructs/documents';
 import { environmentRecord, outputFiles, renderEnvironment } from '../../constructs/render';
 import { summarize } from '../../constructs/summary';
-import { Tree } from './tree';
+import { Tree, readText, writeAtomically } from './tree';
 
 /** One environment's render as synth uses it; the files are read (or rendered) only when asked for. */
 export interface Render {
@@ -83,19 +83,7 @@ function unpackFiles(packed: string): Map<string, string> | undefined {
   return out;
 }
 
-function readText(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
-function writeAtomically(file: string, content: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
-}
 
 function fresh(env: Environment): { render: Render; entry: Entry } {
   const { result: r, inputs } = recordInputs(() => renderEnvironment(env));

@@ -13,6 +13,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { writeAtomically } from './tree';
 
 const LOCK = '.synth.lock';
 const LOCK_BREAK = '.synth.lock.break';
@@ -134,11 +135,6 @@ export function newStagingFolder(outdir: string): string {
   return fs.mkdtempSync(path.join(outdir, `${STAGING_PREFIX}${process.pid}-`));
 }
 
-function writeAtomically(file: string, content: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
-}
 
 /** Moves a file into place atomically, also onto another file system (copy beside the target, then rename). */
 function moveFile(from: string, to: string): void {

@@ -62,3 +62,19 @@ export function listDiff(d: TreeDiff, limit = Infinity, indent = '    '): string
   if (lines.length > limit) shown.push(`${indent}… and ${lines.length - limit} more`);
   return shown;
 }
+
+/** A file's text, or undefined when it cannot be read. */
+export function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a file under a temporary name and renames it, so that no reader sees half of it. */
+export function writeAtomically(file: string, content: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
+}
